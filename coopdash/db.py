@@ -1,0 +1,73 @@
+"""Open the dashboard's DuckDB file: where it is, its schema, and the registry copy in it.
+
+The path comes from --db, else the COOPDASH_DB environment variable, else
+data/coopdash.duckdb. Opening read-write applies `queries/schema/*.sql` in order
+(every statement idempotent) and refreshes the `libraries` table from the registry.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from coopdash import sql
+from coopdash.registry import ROOT, Registry
+
+DEFAULT_DB = ROOT / "data" / "coopdash.duckdb"
+ENV_DB = "COOPDASH_DB"
+SCHEMA = sql.QUERIES / "schema"
+
+
+def database_path(explicit: str | os.PathLike | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB])
+    return DEFAULT_DB
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    apply_schema(con)
+    return con
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for script in sorted(SCHEMA.glob("*.sql")):
+        con.execute(script.read_text(encoding="utf-8"))
+
+
+def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    """Make the `libraries` table equal to the registry, in one transaction."""
+    rows = [
+        {
+            "code": lib.code,
+            "level": lib.level,
+            "name_en": lib.name_en,
+            "name_zh": lib.name_zh,
+            "city_en": lib.city_en,
+            "city_zh": lib.city_zh,
+            "adcode": lib.adcode,
+            "population": lib.population,
+            "population_source": lib.population_source,
+            "joined_on": lib.joined_on,
+            "joined_before": lib.joined_before,
+            "joined_note": lib.joined_note,
+            "aliases": [f"{kind}:{value}" for kind, value in lib.aliases],
+        }
+        for lib in registry.libraries.values()
+    ]
+    con.execute("begin transaction")
+    try:
+        sql.execute(con, "registry/delete_libraries")
+        for row in rows:
+            sql.execute(con, "registry/insert_library", **row)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

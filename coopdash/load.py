@@ -1,0 +1,344 @@
+"""Import files into the database: all or nothing per file, never the same file twice.
+
+The only writer of usage data. Each file is read and checked first (outside any
+transaction), then stored in one transaction: its provenance row in `imports`,
+the rows it replaces removed, its own rows inserted. A failure anywhere rolls the
+whole file back and leaves the database as it was; the next file goes ahead.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from coopdash import counter_spec, sql
+from coopdash.errors import CoopdashError, ImportFailed, UnknownInstitution
+from coopdash.importers.counter import CounterReport, read_counter
+from coopdash.importers.counter_fields import month_label
+from coopdash.registry import Registry
+
+MAX_FILE_BYTES = int(os.environ.get("COOPDASH_MAX_FILE_MB", "200")) * 1024 * 1024
+# Appended total rows and aggregate rows, matched on the column that names the item.
+TOTAL_PATTERN = r"(?i)\s*(grand\s+)?totals?(\s+for\b.*|\s*:)?\s*|\s*(sum|summe|合计|总计)\s*"
+AGGREGATE_PATTERN = r"(?i)\s*all\s+(databases|titles|journals|books|items|platforms|platform\s+usage)\s*"
+IMPORTABLE_SUFFIXES = {".tsv", ".csv", ".txt", ".xlsx", ".xls", ".json"}
+
+
+@dataclass
+class ImportResult:
+    """What became of one file; also the CLI's --json line."""
+
+    path: str
+    status: str  # imported, unchanged, replaced, failed
+    format: str | None = None
+    library: str | None = None
+    report_id: str | None = None
+    release: str | None = None
+    rows: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    import_id: int | None = None
+    long_rows: int = 0
+    replaced_rows: int = 0
+    months: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given, and the importable files under any folder, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES and not p.name.startswith(".")
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    registry: Registry,
+    library: str | None = None,
+    *,
+    data: bytes | None = None,
+    imported_by: str | None = None,
+) -> ImportResult:
+    """Import one file; never raises for a bad file, the result says what went wrong."""
+    result = ImportResult(path=str(path), status="failed")
+    try:
+        if data is None:
+            data = _read(path)
+        _store(con, path.name, data, registry, library, imported_by, result)
+    except CoopdashError as exc:
+        result.error = str(exc)
+    except duckdb.Error as exc:
+        result.error = f"{path.name}: the database refused the import ({exc}); nothing was changed"
+    return result
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFailed(
+                f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit "
+                "(set COOPDASH_MAX_FILE_MB to raise it)",
+                file=path.name,
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read the file ({exc.strerror})", file=path.name) from None
+
+
+def _store(con, file_name, data, registry, library, imported_by, result: ImportResult) -> None:
+    if library is not None:
+        registry.get(library)
+    sha256 = hashlib.sha256(data).hexdigest()
+    earlier = sql.rows(con, "import/find_unchanged", sha256=sha256, library_code=library)
+    if earlier:
+        _unchanged(con, result, earlier[0])
+        return
+    report = read_counter(data, file_name)
+    result.format, result.report_id, result.release = report.format, report.report_id, report.release
+    code = resolve_library(report, registry, library)
+    result.library = code
+    earlier = sql.rows(con, "import/find_unchanged", sha256=sha256, library_code=code)
+    if earlier:
+        _unchanged(con, result, earlier[0])
+        return
+    stage(con, report)
+    try:
+        checks = check_staged(con, report, registry.get(code))
+        long_rows = sql.scalar(con, "import/counter_stored_cells")
+        months = report.months
+        con.execute("begin transaction")
+        try:
+            replaced = sql.rows(
+                con, "import/replaced_rows", library_code=code, report_id=report.report_id, months=months
+            )
+            import_id = sql.scalar(
+                con,
+                "import/insert_import",
+                file_name=file_name,
+                sha256=sha256,
+                bytes=len(data),
+                format=report.format,
+                encoding=report.encoding,
+                report_id=report.report_id,
+                report_name=report.report_name,
+                release=report.release,
+                library_code=code,
+                institution_name=report.institution_name,
+                institution_id="; ".join(f"{k}:{v}" for k, v in report.institution_ids),
+                period_begin=report.period_begin,
+                period_end=report.period_end,
+                months=months,
+                created=report.created,
+                created_by=report.created_by,
+                rows=checks.rows,
+                skipped=checks.skipped,
+                long_rows=long_rows,
+                replaced_rows=sum(n for _, n in replaced),
+                replaced_imports=[i for i, _ in replaced],
+                warnings=checks.warnings,
+                synthetic=report.synthetic,
+                imported_by=imported_by or _user(),
+            )
+            sql.execute(con, "import/delete_replaced", library_code=code, report_id=report.report_id, months=months)
+            sql.execute(
+                con,
+                "import/insert_usage",
+                library_code=code,
+                report_id=report.report_id,
+                release=report.release,
+                import_id=import_id,
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        unstage(con)
+    result.status = "replaced" if replaced else "imported"
+    result.import_id = import_id
+    result.rows, result.skipped, result.warnings = checks.rows, checks.skipped, checks.warnings
+    result.long_rows = long_rows
+    result.replaced_rows = sum(n for _, n in replaced)
+    result.months = [m.strftime("%Y-%m") for m in months]
+    if replaced:
+        result.warnings = result.warnings + [
+            f"replaced {result.replaced_rows} stored row(s) of {len(replaced)} earlier import(s) "
+            f"(#{', #'.join(str(i) for i, _ in replaced)}) for the same library, report, platform and months"
+        ]
+
+
+def _unchanged(con, result: ImportResult, earlier: tuple) -> None:
+    import_id, code = earlier
+    row = sql.rows(con, "import/import_summary", import_id=import_id)[0]
+    result.status = "unchanged"
+    result.import_id = import_id
+    result.library = code
+    result.format, result.report_id, result.release, result.rows, result.skipped, result.long_rows = row
+    result.warnings = [f"this file was already imported (import #{import_id}); nothing changed"]
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def resolve_library(report: CounterReport, registry: Registry, explicit: str | None) -> str:
+    """The member library a report belongs to: from its institution, or as the user says."""
+    ids = report.institution_ids
+    described = " / ".join(
+        part
+        for part in (
+            f"Institution_Name '{report.institution_name}'" if report.institution_name else "",
+            "Institution_ID " + "; ".join(f"{k}:{v}" for k, v in ids) if ids else "",
+        )
+        if part
+    ) or "no Institution_Name or Institution_ID"
+    try:
+        found = registry.find([report.institution_name], ids)
+    except UnknownInstitution as exc:
+        raise UnknownInstitution(f"{exc.reason}; give --library CODE", file=report.file_name) from None
+    if explicit:
+        if found and found != explicit:
+            raise UnknownInstitution(
+                f"the file belongs to '{found}' ({described}) but --library {explicit} was given; "
+                "leave out --library or correct it",
+                file=report.file_name,
+            )
+        return explicit
+    if not found:
+        raise UnknownInstitution(
+            f"the institution ({described}) is not a member library: add it as an alias in "
+            "data/libraries.csv, or give --library CODE",
+            file=report.file_name,
+        )
+    return found
+
+
+def stage(con: duckdb.DuckDBPyConnection, report: CounterReport) -> None:
+    """Put the report into temp tables stage_rows / stage_usage (no transaction needed)."""
+    table = report.table
+    if not any(name.startswith("m_") for name in table.column_names):
+        first = report.months[0]
+        table = table.append_column(f"m_{first.year:04d}_{first.month:02d}", pa.nulls(table.num_rows, pa.string()))
+    table = table.append_column("row_id", pa.array(range(table.num_rows), pa.int64()))
+    con.register("stage_raw", table)
+    sql.execute(con, "import/counter_count_macro")
+    sql.execute(
+        con,
+        "import/counter_stage_rows",
+        master=report.spec.master,
+        total_pattern=TOTAL_PATTERN,
+        aggregate_pattern=AGGREGATE_PATTERN,
+    )
+    sql.execute(con, "import/counter_stage_usage")
+
+
+def unstage(con: duckdb.DuckDBPyConnection) -> None:
+    con.unregister("stage_raw")
+    con.execute("drop table if exists stage_rows")
+    con.execute("drop table if exists stage_usage")
+
+
+@dataclass
+class Checks:
+    rows: int
+    skipped: int
+    warnings: list[str]
+
+
+def check_staged(con, report: CounterReport, library) -> Checks:
+    """Apply the COUNTER Validator's rules and ours to the staged rows; say what was done."""
+    warnings = list(report.warnings)
+    where = report.position
+    classes = {row[0]: row[1:] for row in sql.rows(con, "import/counter_row_classes")}
+    kept = classes.get("data", (0,))[0]
+    skipped = 0
+    for row_class, what in (
+        ("no_metric", "row(s) without a Metric_Type were skipped"),
+        ("total", "appended total row(s) were dropped (they repeat the sum of the other rows)"),
+        ("aggregate", "aggregate row(s) were dropped (they would count the same use twice)"),
+    ):
+        if row_class in classes:
+            count, lines, names = classes[row_class]
+            skipped += count
+            named = f" such as '{names[0]}'" if names and names[0] else ""
+            warnings.append(f"{count} {what}{named} ({where} {_numbers(lines, count)})")
+    bad = sql.rows(con, "import/counter_bad_cells")
+    if bad:
+        examples = ", ".join(f"{where} {line} {month_label(month)} '{cell}'" for _, line, month, _, cell in bad[:3])
+        warnings.append(
+            f"{bad[0][0]} cell(s) are not whole counts and were left out ({examples})"
+        )
+    metrics = {metric: (rows, line) for metric, rows, line in sql.rows(con, "import/counter_metric_rows")}
+    unknown = sorted(m for m in metrics if m not in counter_spec.METRICS)
+    if unknown:
+        warnings.append(
+            "unknown Metric_Type(s) "
+            + ", ".join(f"'{m}' ({metrics[m][0]} rows, first at {where} {metrics[m][1]})" for m in unknown)
+            + ": imported as written, but no chart uses them"
+        )
+    foreign = sorted(m for m in metrics if m in counter_spec.METRICS and m not in report.spec.metrics)
+    if foreign:
+        warnings.append(
+            f"Metric_Type(s) {', '.join(foreign)} do not belong in a {report.report_id} report; imported as written"
+        )
+    for larger, smaller in counter_spec.CONSISTENCY_RULES:
+        if larger in metrics and smaller in metrics:
+            breaks = sql.rows(con, "import/counter_rule_breaks", larger=larger, smaller=smaller)
+            if breaks:
+                n, line, item, month, big, small = breaks[0]
+                warnings.append(
+                    f"{n} item-month(s) break the COUNTER rule {larger} >= {smaller} "
+                    f"(first: '{item}', {month_label(month)}, {big} < {small}, {where} {line})"
+                )
+    mismatch = sql.rows(con, "import/counter_total_mismatches")
+    if mismatch:
+        n, line, total, month_sum = mismatch[0]
+        warnings.append(
+            f"{n} row(s) have a Reporting_Period_Total that is not the sum of their months "
+            f"(first: {where} {line}, total '{total}', months add up to {month_sum}); the months were imported"
+        )
+    not_book = sql.rows(con, "import/counter_unique_title_not_book")
+    if not_book and not_book[0][0]:
+        n, line, types = not_book[0]
+        warnings.append(
+            f"{n} row(s) carry a Unique_Title metric for Data_Type {', '.join(types)}; COUNTER defines "
+            f"Unique_Title_* for books only (first at {where} {line})"
+        )
+    if library.joined_on:
+        before = sql.rows(con, "import/counter_usage_before", joined_on=library.joined_on)
+        if before and before[0][0]:
+            n, first, last = before[0]
+            warnings.append(
+                f"{n} count(s) fall before {library.code} joined on {library.joined_on.isoformat()} "
+                f"({month_label(first)} to {month_label(last)}); imported as the file gives them"
+            )
+    return Checks(rows=kept, skipped=skipped, warnings=warnings)
+
+
+def _numbers(lines: list[int], count: int) -> str:
+    text = ", ".join(str(n) for n in lines)
+    return text + (f" and {count - len(lines)} more" if count > len(lines) else "")

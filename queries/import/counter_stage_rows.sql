@@ -1,0 +1,40 @@
+-- Every data row of the COUNTER file staged as `stage_raw`, with all usage columns
+-- present, and `row_class` saying whether it is kept ('data') or why not:
+-- 'blank', 'no_metric', 'total' (an appended total row) or 'aggregate'
+-- (an "All Databases"-style row that would count the same use twice).
+-- $master is the report family (PR, DR, TR, IR): it says which column names the item.
+create or replace temp table stage_rows as
+with raw as (
+    (
+        select
+            * exclude (library_code, report_id, release, month, count, import_id),
+            null::varchar as reporting_period_total
+        from usage
+        where false
+    )
+    union all by name
+    (select * from stage_raw)
+),
+named as (
+    select
+        * exclude (metric_type),
+        nullif(trim(metric_type), '') as metric_type,
+        nullif(trim(case $master when 'DR' then database when 'PR' then platform else title end), '') as item_name,
+        nullif(trim(coalesce(*columns(lambda c: c not in ('metric_type', 'source_line', 'row_id')))), '') as any_cell
+    from raw
+)
+select
+    * exclude (any_cell),
+    case
+        when metric_type is null and any_cell is null then 'blank'
+        when metric_type is null then 'no_metric'
+        when regexp_full_match(coalesce(item_name, ''), $total_pattern) then 'total'
+        when regexp_full_match(coalesce(item_name, ''), $aggregate_pattern) then 'aggregate'
+        when item_name is null and $master <> 'PR'
+            and coalesce(publisher, doi, proprietary_id, isbn, print_issn, online_issn, uri) is null
+            then 'total'
+        else 'data'
+    end as row_class,
+    hash(*columns(lambda c: c not in ('metric_type', 'item_name', 'any_cell', 'source_line', 'row_id', 'reporting_period_total')
+        and not regexp_matches(c, '^m_[0-9]{4}_[0-9]{2}$'))) as item_key
+from named

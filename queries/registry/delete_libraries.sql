@@ -1,0 +1,2 @@
+-- Empty the libraries table before the registry is copied in again.
+delete from libraries

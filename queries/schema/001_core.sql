@@ -1,0 +1,114 @@
+-- Core tables of the dashboard database. Applied on every read-write open:
+-- every statement is idempotent. Documented for DuckDB CLI users in docs/schema.md.
+
+create table if not exists schema_version (
+    version integer primary key,
+    applied_at timestamp default current_timestamp
+);
+
+-- The member registry, copied from data/libraries.csv on every import run.
+create table if not exists libraries (
+    code varchar primary key,
+    level varchar not null,            -- province, city, district, other
+    name_en varchar not null,
+    name_zh varchar not null,
+    city_en varchar,
+    city_zh varchar,
+    adcode integer,
+    population bigint,
+    population_source varchar,
+    joined_on date,                    -- exact date of joining, when known
+    joined_before date,                -- else: the date by which it had joined
+    joined_note varchar,
+    aliases varchar[]                  -- 'kind:value', e.g. 'name:Hangzhou Library'
+);
+
+create sequence if not exists imports_seq start 1;
+
+-- One row per imported file: where every stored number came from.
+create table if not exists imports (
+    import_id integer primary key default nextval('imports_seq'),
+    kind varchar not null,             -- 'counter'
+    file_name varchar not null,
+    sha256 varchar not null,
+    bytes bigint not null,
+    format varchar not null,           -- tsv, csv, xlsx, xls, json
+    encoding varchar,
+    report_id varchar,
+    report_name varchar,
+    release varchar,
+    library_code varchar not null,
+    institution_name varchar,
+    institution_id varchar,
+    period_begin date,
+    period_end date,
+    months date[],                     -- the months the file covers (and replaces)
+    created varchar,
+    created_by varchar,
+    rows integer not null,             -- data rows read from the file
+    skipped integer not null,          -- data rows dropped (totals, aggregates, no Metric_Type)
+    long_rows bigint not null,         -- (row, month) counts stored in usage
+    replaced_rows bigint not null,     -- usage rows of earlier imports this file replaced
+    replaced_imports integer[],
+    warnings varchar[],
+    synthetic boolean not null,        -- the file says it is generated sample data
+    imported_at timestamp not null default current_timestamp,
+    imported_by varchar
+);
+
+-- COUNTER usage in long form: one row per item, attribute set, metric and month.
+-- Zero counts are not stored. Never sum one metric across report families
+-- (DR and TR count the same use twice).
+create table if not exists usage (
+    library_code varchar not null,
+    report_id varchar not null,        -- PR, DR, TR, IR or a standard view (TR_J1, ...)
+    release varchar not null,          -- '5' or '5.1'
+    platform varchar,
+    database varchar,
+    title varchar,                     -- Title (TR) or Item (IR)
+    publisher varchar,
+    publisher_id varchar,
+    authors varchar,
+    publication_date varchar,
+    article_version varchar,
+    doi varchar,
+    proprietary_id varchar,
+    isbn varchar,
+    print_issn varchar,
+    online_issn varchar,
+    linking_issn varchar,
+    uri varchar,
+    parent_title varchar,
+    parent_authors varchar,
+    parent_publication_date varchar,
+    parent_article_version varchar,
+    parent_data_type varchar,
+    parent_doi varchar,
+    parent_proprietary_id varchar,
+    parent_isbn varchar,
+    parent_print_issn varchar,
+    parent_online_issn varchar,
+    parent_uri varchar,
+    component_title varchar,
+    component_authors varchar,
+    component_publication_date varchar,
+    component_data_type varchar,
+    component_doi varchar,
+    component_proprietary_id varchar,
+    component_isbn varchar,
+    component_print_issn varchar,
+    component_online_issn varchar,
+    component_uri varchar,
+    data_type varchar,
+    section_type varchar,
+    yop varchar,
+    access_type varchar,
+    access_method varchar,
+    metric_type varchar not null,
+    month date not null,               -- first day of the month
+    count bigint not null,
+    import_id integer not null,        -- imports.import_id
+    source_line integer                -- line (text), row (spreadsheet) or item (JSON) in the file
+);
+
+insert into schema_version (version) select 1 where not exists (select 1 from schema_version where version = 1);
