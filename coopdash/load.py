@@ -44,6 +44,7 @@ class ImportResult:
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    note: str | None = None  # what happened to stored data: replaced rows, or nothing at all
     import_id: int | None = None
     long_rows: int = 0
     replaced_rows: int = 0
@@ -85,8 +86,11 @@ def import_file(
         if data is None:
             data = _read(path)
         _store(con, path.name, data, registry, library, imported_by, result)
-    except CoopdashError as exc:
+    except ImportFailed as exc:
+        exc.file = exc.file or path.name
         result.error = str(exc)
+    except CoopdashError as exc:
+        result.error = f"{path.name}: {exc}"
     except duckdb.Error as exc:
         result.error = f"{path.name}: the database refused the import ({exc}); nothing was changed"
     return result
@@ -182,10 +186,10 @@ def _store(con, file_name, data, registry, library, imported_by, result: ImportR
     result.replaced_rows = sum(n for _, n in replaced)
     result.months = [m.strftime("%Y-%m") for m in months]
     if replaced:
-        result.warnings = result.warnings + [
-            f"replaced {result.replaced_rows} stored row(s) of {len(replaced)} earlier import(s) "
-            f"(#{', #'.join(str(i) for i, _ in replaced)}) for the same library, report, platform and months"
-        ]
+        result.note = (
+            f"replaced {result.replaced_rows} stored row(s) of earlier import(s) "
+            f"#{', #'.join(str(i) for i, _ in replaced)} (same library, report, platform and months)"
+        )
 
 
 def _unchanged(con, result: ImportResult, earlier: tuple) -> None:
@@ -195,7 +199,7 @@ def _unchanged(con, result: ImportResult, earlier: tuple) -> None:
     result.import_id = import_id
     result.library = code
     result.format, result.report_id, result.release, result.rows, result.skipped, result.long_rows = row
-    result.warnings = [f"this file was already imported (import #{import_id}); nothing changed"]
+    result.note = f"already imported as import #{import_id}; nothing changed"
 
 
 def _user() -> str:
@@ -276,16 +280,16 @@ def check_staged(con, report: CounterReport, library) -> Checks:
     classes = {row[0]: row[1:] for row in sql.rows(con, "import/counter_row_classes")}
     kept = classes.get("data", (0,))[0]
     skipped = 0
-    for row_class, what in (
-        ("no_metric", "row(s) without a Metric_Type were skipped"),
-        ("total", "appended total row(s) were dropped (they repeat the sum of the other rows)"),
-        ("aggregate", "aggregate row(s) were dropped (they would count the same use twice)"),
+    for row_class, noun, consequence in (
+        ("no_metric", "row(s) without a Metric_Type", "were skipped"),
+        ("total", "appended total row(s)", "were dropped: they repeat the sum of the other rows"),
+        ("aggregate", "aggregate row(s)", "were dropped: they would count the same use twice"),
     ):
         if row_class in classes:
             count, lines, names = classes[row_class]
             skipped += count
             named = f" such as '{names[0]}'" if names and names[0] else ""
-            warnings.append(f"{count} {what}{named} ({where} {_numbers(lines, count)})")
+            warnings.append(f"{count} {noun}{named} {consequence} ({where} {_numbers(lines, count)})")
     bad = sql.rows(con, "import/counter_bad_cells")
     if bad:
         examples = ", ".join(f"{where} {line} {month_label(month)} '{cell}'" for _, line, month, _, cell in bad[:3])

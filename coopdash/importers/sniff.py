@@ -44,6 +44,8 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
         encodings = ["utf-16"]
     elif _looks_utf16(data):
         encodings = ["utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"]
+    elif b"\x00" in data[:65536]:
+        raise ReportFormatError("this is a binary file, not a text report (it contains NUL bytes)", file=file_name)
     else:
         encodings = ["utf-8", "gb18030"]
     for encoding in encodings:
@@ -52,10 +54,6 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             error = exc
             continue
-        if "\x00" in text:
-            raise ReportFormatError(
-                "this is a binary file, not a text report (it contains NUL bytes)", file=file_name
-            )
         return text, encoding
     raise ReportFormatError(
         f"the text is neither UTF-8, UTF-16 nor GB18030 "

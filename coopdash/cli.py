@@ -1,0 +1,193 @@
+"""The command line: import files, show what is loaded, regenerate the sample data.
+
+    python -m coopdash import PATH... [--db FILE] [--library CODE] [--json]
+    python -m coopdash status [--db FILE]
+    python -m coopdash sample [--out DIR]
+
+`import` exits 0 only when every file imported (or was already there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from coopdash import db, sql
+from coopdash.errors import CoopdashError
+from coopdash.load import ImportResult, expand_paths, import_file
+from coopdash.registry import DEFAULT_REGISTRY, Registry
+
+OK_STATUSES = {"imported", "unchanged", "replaced"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m coopdash", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add_db(command):
+        command.add_argument(
+            "--db", metavar="FILE", help=f"database file (default: ${db.ENV_DB} or {db.DEFAULT_DB.relative_to(db.DEFAULT_DB.parent.parent)})"
+        )
+        command.add_argument("--registry", metavar="CSV", default=str(DEFAULT_REGISTRY), help="member registry CSV")
+
+    imp = commands.add_parser("import", help="import usage exports (files or folders)")
+    imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    add_db(imp)
+    imp.add_argument(
+        "--library", metavar="CODE", help="member library the files belong to, when their own identifiers are not in the registry"
+    )
+    imp.add_argument("--json", action="store_true", help="print one JSON object per file instead of a table")
+
+    status = commands.add_parser("status", help="what is loaded: months covered per report, library and year")
+    add_db(status)
+
+    sample = commands.add_parser("sample", help="regenerate the synthetic sample exports")
+    sample.add_argument("--out", metavar="DIR", type=Path, default=db.DEFAULT_DB.parent / "sample")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out = Console(highlight=False, width=200)
+    err = Console(stderr=True, highlight=False)
+    try:
+        if args.command == "import":
+            return run_import(args, out, err)
+        if args.command == "status":
+            return run_status(args, out)
+        if args.command == "sample":
+            from coopdash.sample.generate import generate
+
+            files = generate(args.out)
+            out.print(f"wrote {len(files)} synthetic sample files under {args.out}")
+            return 0
+    except CoopdashError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 1
+    return 2
+
+
+def run_import(args, out: Console, err: Console) -> int:
+    registry = Registry.load(Path(args.registry))
+    files = expand_paths(args.paths)
+    if not files:
+        err.print("[red]error:[/red] no importable files found under " + ", ".join(map(str, args.paths)))
+        return 2
+    con = db.connect(db.database_path(args.db))
+    try:
+        db.sync_registry(con, registry)
+        results = []
+        show_progress = not args.json and len(files) > 1 and err.is_terminal
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not show_progress,
+        ) as progress:
+            task = progress.add_task("importing", total=len(files))
+            for path in files:
+                progress.update(task, description=f"importing {path.name[:40]}")
+                result = import_file(con, path, registry, args.library)
+                results.append(result)
+                if args.json:
+                    print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+                progress.advance(task)
+    finally:
+        con.close()
+    if not args.json:
+        print_summary(results, out)
+    return 0 if all(r.status in OK_STATUSES for r in results) else 1
+
+
+def print_summary(results: list[ImportResult], out: Console) -> None:
+    table = Table(title="Import summary", show_lines=False)
+    for column, how in (
+        ("file", "fold"), ("status", "left"), ("library", "left"), ("report", "left"),
+        ("release", "left"), ("rows", "right"), ("skipped", "right"), ("stored", "right"),
+        ("warnings", "right"),
+    ):
+        if how == "fold":
+            table.add_column(column, overflow="fold")
+        else:
+            table.add_column(column, justify=how, no_wrap=True)
+    colours = {"imported": "green", "replaced": "yellow", "unchanged": "dim", "failed": "red"}
+    for r in results:
+        table.add_row(
+            Path(r.path).name,
+            f"[{colours[r.status]}]{r.status}[/]",
+            r.library or "",
+            r.report_id or "",
+            r.release or "",
+            f"{r.rows:,}",
+            f"{r.skipped:,}",
+            f"{r.long_rows:,}",
+            str(len(r.warnings)),
+        )
+    out.print(table)
+    for r in results:
+        name = Path(r.path).name
+        if r.error:
+            out.print(f"[red]failed[/red] {r.error}")
+        if r.note:
+            out.print(f"[{colours[r.status]}]{r.status}[/] {name}: {r.note}")
+        if r.warnings:
+            out.print(f"[yellow]warnings[/yellow] {name}:")
+            for warning in r.warnings:
+                out.print(f"  - {warning}")
+    counts = {status: sum(r.status == status for r in results) for status in colours}
+    out.print(", ".join(f"{n} {status}" for status, n in counts.items() if n) + f" of {len(results)} file(s)")
+
+
+def run_status(args, out: Console) -> int:
+    path = db.database_path(args.db)
+    if not path.exists():
+        out.print(f"no database at {path}: import files first (python -m coopdash import PATH)")
+        return 1
+    con = db.connect(path, read_only=True)
+    try:
+        totals = sql.df(con, "import_totals").iloc[0]
+        coverage = sql.df(con, "coverage_by_library_year")
+    finally:
+        con.close()
+    out.print(
+        f"{path}: {totals.files} file(s) imported"
+        + (f" ({totals.synthetic_files} of them SYNTHETIC sample data)" if totals.synthetic_files else "")
+        + f", {totals.usage_rows:,} usage rows"
+        + (f", {totals.first_month:%Y-%m} to {totals.last_month:%Y-%m}" if totals.usage_rows else "")
+    )
+    registry_order = {code: i for i, code in enumerate(Registry.load(Path(args.registry)).libraries)}
+    for report_id, part in coverage.groupby("report_id", sort=True):
+        years = sorted(part.year.unique())
+        out.print(f"\n[bold]{report_id}[/bold]: months covered per year")
+        table = Table()
+        table.add_column("library")
+        for year in years:
+            table.add_column(str(year), justify="right")
+        cells = {(row.library_code, row.year): row.months for row in part.itertuples()}
+        for code in sorted(part.library_code.unique(), key=lambda c: registry_order.get(c, len(registry_order))):
+            table.add_row(
+                code,
+                *(_coverage_cell(cells.get((code, year), 0)) for year in years),
+            )
+        out.print(table)
+    return 0
+
+
+def _coverage_cell(months: int) -> str:
+    if months == 12:
+        return "[green]12[/green]"
+    return f"[yellow]{months}[/yellow]" if months else "[dim]·[/dim]"

@@ -1,0 +1,123 @@
+"""Shared fixtures: a fresh database per test, the real registry, small report builders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from coopdash import db
+from coopdash.registry import Registry
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = FIXTURES / "corpus"
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return Registry.load()
+
+
+@pytest.fixture()
+def db_path(tmp_path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture()
+def con(db_path, registry):
+    connection = db.connect(db_path)
+    db.sync_registry(connection, registry)
+    yield connection
+    connection.close()
+
+
+def snapshot(con) -> dict:
+    """Everything a user could see in the database, to prove a failed import changed nothing."""
+    return {
+        table: con.execute(f"select * from {table} order by all").fetchall()  # noqa: S608 - fixed names
+        for table in ("imports", "usage", "libraries")
+    }
+
+
+HEADER_R5 = {
+    "Report_Name": "Title Master Report",
+    "Report_ID": "TR",
+    "Release": "5",
+    "Institution_Name": "Hangzhou Public Library",
+    "Institution_ID": "",
+    "Metric_Types": "",
+    "Report_Filters": "",
+    "Report_Attributes": "",
+    "Exceptions": "",
+    "Reporting_Period": "Begin_Date=2022-01-01; End_Date=2022-03-31",
+    "Created": "2022-04-02T10:00:00Z",
+    "Created_By": "Test Platform",
+}
+COLUMNS_TR = ["Title", "Publisher", "Platform", "Data_Type", "Metric_Type", "Reporting_Period_Total"]
+MONTHS = ["Jan-2022", "Feb-2022", "Mar-2022"]
+ROWS_TR = [
+    ["Journal A", "Pub", "Plat", "Journal", "Total_Item_Investigations", "60", "10", "20", "30"],
+    ["Journal A", "Pub", "Plat", "Journal", "Unique_Item_Investigations", "30", "5", "10", "15"],
+    ["Journal A", "Pub", "Plat", "Journal", "Total_Item_Requests", "40", "8", "12", "20"],
+    ["Journal A", "Pub", "Plat", "Journal", "Unique_Item_Requests", "20", "4", "6", "10"],
+    ["Book B", "Pub", "Plat", "Book", "Total_Item_Investigations", "9", "1", "3", "5"],
+    ["Book B", "Pub", "Plat", "Book", "Total_Item_Requests", "9", "1", "3", "5"],
+]
+
+
+def tabular(
+    header: dict | None = None,
+    columns: list[str] | None = None,
+    months: list[str] | None = None,
+    rows: list[list[str]] | None = None,
+    delimiter: str = "\t",
+) -> str:
+    """A small, valid R5 TR as delimited text; tests change one thing in it."""
+    header = {**HEADER_R5, **(header or {})}
+    lines = [[key, value] for key, value in header.items() if value is not None]
+    lines.append([])
+    lines.append((columns or COLUMNS_TR) + (months if months is not None else MONTHS))
+    lines.extend(rows if rows is not None else ROWS_TR)
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(lines)
+    return out.getvalue()
+
+
+def sushi_json(items: list | None = None, header: dict | None = None, release: str = "5") -> str:
+    """A small, valid R5 SUSHI TR; the same usage as `tabular()`'s first rows."""
+    report_header = {
+        "Report_Name": "Title Master Report",
+        "Report_ID": "TR",
+        "Release": release,
+        "Institution_Name": "Hangzhou Public Library",
+        "Institution_ID": [],
+        "Report_Filters": [
+            {"Name": "Begin_Date", "Value": "2022-01-01"},
+            {"Name": "End_Date", "Value": "2022-03-31"},
+        ],
+        "Created": "2022-04-02T10:00:00Z",
+        "Created_By": "Test Platform",
+        **(header or {}),
+    }
+    if items is None:
+        items = [
+            {
+                "Title": "Journal A",
+                "Platform": "Plat",
+                "Data_Type": "Journal",
+                "Performance": [
+                    {
+                        "Period": {"Begin_Date": f"2022-0{m}-01", "End_Date": f"2022-0{m}-28"},
+                        "Instance": [
+                            {"Metric_Type": "Total_Item_Requests", "Count": 10 * m},
+                            {"Metric_Type": "Unique_Item_Requests", "Count": 5 * m},
+                        ],
+                    }
+                    for m in (1, 2, 3)
+                ],
+            }
+        ]
+    return json.dumps({"Report_Header": report_header, "Report_Items": items})
