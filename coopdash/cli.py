@@ -32,15 +32,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_db(command):
         command.add_argument(
-            "--db", metavar="FILE", help=f"database file (default: ${db.ENV_DB} or {db.DEFAULT_DB.relative_to(db.DEFAULT_DB.parent.parent)})"
+            "--db",
+            metavar="FILE",
+            help=f"database file (default: ${db.ENV_DB} or {db.DEFAULT_DB.relative_to(db.DEFAULT_DB.parent.parent)})",
         )
-        command.add_argument("--registry", metavar="CSV", default=str(DEFAULT_REGISTRY), help="member registry CSV")
+        command.add_argument(
+            "--registry", metavar="CSV", default=str(DEFAULT_REGISTRY), help="member registry CSV"
+        )
 
     imp = commands.add_parser("import", help="import usage exports (files or folders)")
     imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     add_db(imp)
     imp.add_argument(
-        "--library", metavar="CODE", help="member library the files belong to, when their own identifiers are not in the registry"
+        "--library",
+        metavar="CODE",
+        help="member library the files belong to, when their own identifiers are not in the registry",
     )
     imp.add_argument("--json", action="store_true", help="print one JSON object per file instead of a table")
 
@@ -116,8 +122,14 @@ def run_import(args, out: Console, err: Console) -> int:
 def print_summary(results: list[ImportResult], out: Console) -> None:
     table = Table(title="Import summary", show_lines=False)
     for column, how in (
-        ("file", "fold"), ("status", "left"), ("library", "left"), ("report", "left"),
-        ("release", "left"), ("rows", "right"), ("skipped", "right"), ("stored", "right"),
+        ("file", "fold"),
+        ("status", "left"),
+        ("library", "left"),
+        ("report", "left"),
+        ("release", "left"),
+        ("rows", "right"),
+        ("skipped", "right"),
+        ("stored", "right"),
         ("warnings", "right"),
     ):
         if how == "fold":
@@ -178,7 +190,9 @@ def run_status(args, out: Console) -> int:
         for year in years:
             table.add_column(str(year), justify="right")
         cells = {(row.library_code, row.year): row.months for row in part.itertuples()}
-        for code in sorted(part.library_code.unique(), key=lambda c: registry_order.get(c, len(registry_order))):
+        for code in sorted(
+            part.library_code.unique(), key=lambda c: registry_order.get(c, len(registry_order))
+        ):
             table.add_row(
                 code,
                 *(_coverage_cell(cells.get((code, year), 0)) for year in years),

@@ -109,9 +109,7 @@ def library_from_row(row: dict[str, str], where: str) -> Library:
         raise RegistryError(f"{where}: {', '.join(missing)} must not be empty")
     code = row["code"].strip()
     if not _CODE.match(code):
-        raise RegistryError(
-            f"{where}: code '{code}' must be 2-32 lowercase letters, digits, '-' or '_'"
-        )
+        raise RegistryError(f"{where}: code '{code}' must be 2-32 lowercase letters, digits, '-' or '_'")
     level = row["level"].strip()
     if level not in LEVELS:
         raise RegistryError(f"{where}: level '{level}' must be one of {', '.join(LEVELS)}")
@@ -151,12 +149,12 @@ class Registry:
         try:
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
-                absent = [c for c in ("code", "level", "name_en", "name_zh") if c not in (reader.fieldnames or [])]
+                absent = [
+                    c for c in ("code", "level", "name_en", "name_zh") if c not in (reader.fieldnames or [])
+                ]
                 if absent:
                     raise RegistryError(f"{path}: missing column(s) {', '.join(absent)}")
-                libraries = [
-                    library_from_row(row, f"{path.name}, line {reader.line_num}") for row in reader
-                ]
+                libraries = [library_from_row(row, f"{path.name}, line {reader.line_num}") for row in reader]
         except OSError as exc:
             raise RegistryError(f"{path}: cannot read the member registry ({exc.strerror})") from None
         codes = [lib.code for lib in libraries]

@@ -7,7 +7,9 @@ import pytest
 from coopdash.load import import_file
 from tests.conftest import CORPUS
 
-FACTS = [f for f in json.loads((CORPUS / "FACTS.json").read_text())["files"] if f["file"].startswith("counter/")]
+FACTS = [
+    f for f in json.loads((CORPUS / "FACTS.json").read_text())["files"] if f["file"].startswith("counter/")
+]
 
 
 @pytest.mark.parametrize("fact", FACTS, ids=[f["file"] for f in FACTS])
@@ -23,7 +25,9 @@ def test_corpus_file_imports_exactly(con, registry, fact):
     assert result.rows == facts["data_rows"]
     sums = dict(con.execute("select metric_type, sum(count) from usage group by metric_type").fetchall())
     assert sums == facts["metric_sums"]
-    stored_months = [m.strftime("%Y-%m") for (m,) in con.execute("select distinct month from usage order by 1").fetchall()]
+    stored_months = [
+        m.strftime("%Y-%m") for (m,) in con.execute("select distinct month from usage order by 1").fetchall()
+    ]
     expected_months = facts.get("months") or sorted(stored_months)
     assert stored_months == expected_months
     (covered,) = con.execute("select months from imports").fetchone()
@@ -35,9 +39,12 @@ def test_three_formats_of_one_report_store_identical_rows(con, registry):
     """The validator's TR as CSV, JSON and XLSX: the same usage, whichever arrives."""
     stored = []
     for suffix in ("csv", "json", "xlsx"):
-        con.execute("delete from usage")
+        con.execute("delete from usage_counts")
+        con.execute("delete from usage_rows")
         con.execute("delete from imports")
-        result = import_file(con, CORPUS / f"counter/counter-validator__50-Sample-TR.{suffix}", registry, "hangzhou")
+        result = import_file(
+            con, CORPUS / f"counter/counter-validator__50-Sample-TR.{suffix}", registry, "hangzhou"
+        )
         assert result.status == "imported", result.error
         stored.append(
             con.execute(

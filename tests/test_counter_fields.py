@@ -52,7 +52,17 @@ def test_month_headings(heading, month):
 
 @pytest.mark.parametrize(
     ("raw", "release"),
-    [("5", "5"), (5, "5"), (5.0, "5"), ("5.0", "5"), ("R5", "5"), ("5.0.2", "5"), ("5.1", "5.1"), (5.1, "5.1"), (" 5.1 ", "5.1")],
+    [
+        ("5", "5"),
+        (5, "5"),
+        (5.0, "5"),
+        ("5.0", "5"),
+        ("R5", "5"),
+        ("5.0.2", "5"),
+        ("5.1", "5.1"),
+        (5.1, "5.1"),
+        (" 5.1 ", "5.1"),
+    ],
 )
 def test_release(raw, release):
     assert f.parse_release(raw, "x.tsv") == release
@@ -115,8 +125,13 @@ def test_report_id_normalised(raw, report_id):
 
 @pytest.mark.parametrize(
     ("name", "report_id"),
-    [("Title Master Report", "TR"), ("Title Report", "TR"), ("Journal Requests (Controlled)", "TR_J1"),
-     ("Journal Requests (Excluding OA_Gold)", "TR_J1"), ("Nonsense", None)],
+    [
+        ("Title Master Report", "TR"),
+        ("Title Report", "TR"),
+        ("Journal Requests (Controlled)", "TR_J1"),
+        ("Journal Requests (Excluding OA_Gold)", "TR_J1"),
+        ("Nonsense", None),
+    ],
 )
 def test_report_id_from_name(name, report_id):
     assert f.report_id_from_name(name) == report_id
@@ -124,7 +139,12 @@ def test_report_id_from_name(name, report_id):
 
 @pytest.mark.parametrize(
     ("heading", "column"),
-    [("Print ISSN", "Print_ISSN"), ("print_issn", "Print_ISSN"), ("Metric Type", "Metric_Type"), ("Foo", None)],
+    [
+        ("Print ISSN", "Print_ISSN"),
+        ("print_issn", "Print_ISSN"),
+        ("Metric Type", "Metric_Type"),
+        ("Foo", None),
+    ],
 )
 def test_column_headings(heading, column):
     assert f.canonical_column(heading) == column

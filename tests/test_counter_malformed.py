@@ -59,17 +59,24 @@ R4_XML = (
         ("sushi_r4.xml", R4_XML, "Release 4"),
         (
             "exception.json",
-            json.dumps({"Code": 3030, "Severity": "Error", "Message": "No Usage Available for Requested Dates"}),
+            json.dumps(
+                {"Code": 3030, "Severity": "Error", "Message": "No Usage Available for Requested Dates"}
+            ),
             "only the SUSHI server's answer: 3030: No Usage Available",
         ),
         (
             "exceptions.json",
-            json.dumps([{"Code": 2010, "Severity": "Error", "Message": "Requestor Not Authorized to Access Service"}]),
+            json.dumps(
+                [{"Code": 2010, "Severity": "Error", "Message": "Requestor Not Authorized to Access Service"}]
+            ),
             "2010: Requestor Not Authorized",
         ),
         (
             "not_ready.json",
-            sushi_json(items=[], header={"Exceptions": [{"Code": 3031, "Message": "Usage Not Ready for Requested Dates"}]}),
+            sushi_json(
+                items=[],
+                header={"Exceptions": [{"Code": 3031, "Message": "Usage Not Ready for Requested Dates"}]},
+            ),
             "3031: Usage Not Ready",
         ),
         ("truncated.json", sushi_json()[:200], "the JSON is not well-formed"),
@@ -82,11 +89,28 @@ R4_XML = (
         ("garbage.tsv", bytes(range(256)) * 20, "binary file"),
         ("empty.csv", b"", "not a COUNTER report"),
         ("prose.txt", "Dear librarian,\nplease find the usage attached.\n", "not a COUNTER report"),
-        ("no_table.tsv", "\n".join(tabular().splitlines()[:12]) + "\n", "no column-heading row with Metric_Type"),
-        ("unknown_id.tsv", tabular(header={"Report_ID": "XX_9"}), "Report_ID 'XX_9' is not a COUNTER Release 5 report"),
+        (
+            "no_table.tsv",
+            "\n".join(tabular().splitlines()[:12]) + "\n",
+            "no column-heading row with Metric_Type",
+        ),
+        (
+            "unknown_id.tsv",
+            tabular(header={"Report_ID": "XX_9"}),
+            "Report_ID 'XX_9' is not a COUNTER Release 5 report",
+        ),
         (
             "tr_with_database.tsv",
-            tabular(columns=["Database", "Publisher", "Platform", "Data_Type", "Metric_Type", "Reporting_Period_Total"]),
+            tabular(
+                columns=[
+                    "Database",
+                    "Publisher",
+                    "Platform",
+                    "Data_Type",
+                    "Metric_Type",
+                    "Reporting_Period_Total",
+                ]
+            ),
             "Report_ID says TR but the columns are those of a DR report",
         ),
         ("no_months.tsv", tabular(months=[], rows=[r[:6] for r in ROWS_TR]), "no month columns"),
@@ -110,7 +134,9 @@ def test_refused_with_a_clear_message(tmp_path, con, registry, name, content, me
 
 def test_unknown_institution_names_the_value_found(tmp_path, con, registry):
     path = write(
-        tmp_path, "tr.tsv", tabular(header={"Institution_Name": "Springfield Library", "Institution_ID": "ISIL:US-SPR"})
+        tmp_path,
+        "tr.tsv",
+        tabular(header={"Institution_Name": "Springfield Library", "Institution_ID": "ISIL:US-SPR"}),
     )
     error = refused(con, registry, path)
     assert "'Springfield Library'" in error and "ISIL:US-SPR" in error
@@ -177,7 +203,10 @@ def test_thousands_separators_and_counts_as_text(tmp_path, con, registry):
 def test_excel_date_headings_and_numeric_release(tmp_path, con, registry):
     book = openpyxl.Workbook()
     sheet = book.active
-    for key, value in {**dict(line.split("\t", 1) for line in tabular().splitlines()[:12]), "Release": 5}.items():
+    for key, value in {
+        **dict(line.split("\t", 1) for line in tabular().splitlines()[:12]),
+        "Release": 5,
+    }.items():
         sheet.append([key, value])
     sheet.append([])
     sheet.append(COLUMNS_TR + [datetime(2022, 1, 1), datetime(2022, 2, 1), datetime(2022, 3, 1)])
@@ -188,7 +217,11 @@ def test_excel_date_headings_and_numeric_release(tmp_path, con, registry):
     result = imported(con, registry, write(tmp_path, "dates.xlsx", buffer.getvalue()))
     assert result.release == "5"
     assert stored_sums(con) == EXPECTED
-    assert [m.month for (m,) in con.execute("select distinct month from usage order by 1").fetchall()] == [1, 2, 3]
+    assert [m.month for (m,) in con.execute("select distinct month from usage order by 1").fetchall()] == [
+        1,
+        2,
+        3,
+    ]
 
 
 def test_appended_total_row_is_dropped(tmp_path, con, registry):
@@ -196,7 +229,11 @@ def test_appended_total_row_is_dropped(tmp_path, con, registry):
     result = imported(con, registry, write(tmp_path, "total.tsv", tabular(rows=rows)))
     assert stored_sums(con) == EXPECTED
     assert result.skipped == 1 and result.rows == 6
-    assert any("1 appended total row(s) such as 'Total' were dropped: they repeat the sum of the other rows (line 21)" in w for w in result.warnings)
+    assert any(
+        "1 appended total row(s) such as 'Total' were dropped: they repeat the sum of the other rows (line 21)"
+        in w
+        for w in result.warnings
+    )
 
 
 def test_all_databases_row_is_dropped(tmp_path, con, registry):
@@ -207,7 +244,9 @@ def test_all_databases_row_is_dropped(tmp_path, con, registry):
         ["All Databases", "OCLC", "FirstSearch", "Searches_Regular", "9", "2", "3", "4"],
     ]
     header = {"Report_ID": "DR", "Report_Name": "Database Master Report"}
-    result = imported(con, registry, write(tmp_path, "dr.tsv", tabular(header=header, columns=columns, rows=rows)))
+    result = imported(
+        con, registry, write(tmp_path, "dr.tsv", tabular(header=header, columns=columns, rows=rows))
+    )
     assert stored_sums(con) == {"Searches_Regular": 9}
     assert any("1 aggregate row(s) such as 'All Databases' were dropped" in w for w in result.warnings)
 
@@ -228,7 +267,11 @@ def test_envelope_is_unwrapped(tmp_path, con, registry, wrap, where):
 
 
 def test_no_usage_exception_imports_as_zero_with_warning(tmp_path, con, registry):
-    header = {"Exceptions": [{"Code": 3030, "Severity": "Error", "Message": "No Usage Available for Requested Dates"}]}
+    header = {
+        "Exceptions": [
+            {"Code": 3030, "Severity": "Error", "Message": "No Usage Available for Requested Dates"}
+        ]
+    }
     result = imported(con, registry, write(tmp_path, "none.json", sushi_json(items=[], header=header)))
     assert result.rows == 0 and stored_sums(con) == {}
     assert "3030: No Usage Available" in " ".join(result.warnings)
@@ -237,17 +280,22 @@ def test_no_usage_exception_imports_as_zero_with_warning(tmp_path, con, registry
 
 
 def test_report_name_disagreeing_with_id_is_filed_by_id_with_warning(tmp_path, con, registry):
-    result = imported(con, registry, write(tmp_path, "named.tsv", tabular(header={"Report_Name": "Database Master Report"})))
+    result = imported(
+        con, registry, write(tmp_path, "named.tsv", tabular(header={"Report_Name": "Database Master Report"}))
+    )
     assert result.report_id == "TR"
-    assert "Report_Name 'Database Master Report' is the name of DR, but Report_ID says TR" in " ".join(result.warnings)
+    assert "Report_Name 'Database Master Report' is the name of DR, but Report_ID says TR" in " ".join(
+        result.warnings
+    )
 
 
 def test_months_outside_the_period_are_imported_with_warning(tmp_path, con, registry):
     header = {"Reporting_Period": "Begin_Date=2022-01-01; End_Date=2022-02-28"}
     result = imported(con, registry, write(tmp_path, "outside.tsv", tabular(header=header)))
     assert stored_sums(con) == EXPECTED
-    assert "1 month(s) with counts lie outside the Reporting_Period (Jan-2022 to Feb-2022): Mar-2022" in " ".join(
-        result.warnings
+    assert (
+        "1 month(s) with counts lie outside the Reporting_Period (Jan-2022 to Feb-2022): Mar-2022"
+        in " ".join(result.warnings)
     )
 
 
@@ -259,10 +307,23 @@ def test_missing_months_of_the_period_are_said(tmp_path, con, registry):
 
 def test_validator_rules_are_stored_as_warnings(tmp_path, con, registry):
     rows = [list(r) for r in ROWS_TR]
-    rows[3] = ["Journal A", "Pub", "Plat", "Journal", "Unique_Item_Requests", "47", "4", "6", "37"]  # > Total in Mar
+    rows[3] = [
+        "Journal A",
+        "Pub",
+        "Plat",
+        "Journal",
+        "Unique_Item_Requests",
+        "47",
+        "4",
+        "6",
+        "37",
+    ]  # > Total in Mar
     result = imported(con, registry, write(tmp_path, "rules.tsv", tabular(rows=rows)))
     text = " ".join(result.warnings)
-    assert "break the COUNTER rule Total_Item_Requests >= Unique_Item_Requests (first: 'Journal A', Mar-2022, 20 < 37" in text
+    assert (
+        "break the COUNTER rule Total_Item_Requests >= Unique_Item_Requests (first: 'Journal A', Mar-2022, 20 < 37"
+        in text
+    )
     (stored,) = con.execute("select warnings from imports").fetchone()
     assert stored == result.warnings
 
@@ -272,7 +333,9 @@ def test_non_numeric_cells_are_left_out_with_warning(tmp_path, con, registry):
     rows[0][7] = "n/a"
     result = imported(con, registry, write(tmp_path, "na.tsv", tabular(rows=rows)))
     assert stored_sums(con)["Total_Item_Investigations"] == 49
-    assert "1 cell(s) are not whole counts and were left out (line 15 Feb-2022 'n/a')" in " ".join(result.warnings)
+    assert "1 cell(s) are not whole counts and were left out (line 15 Feb-2022 'n/a')" in " ".join(
+        result.warnings
+    )
     assert "Reporting_Period_Total that is not the sum" in " ".join(result.warnings)
 
 
@@ -280,7 +343,9 @@ def test_rows_without_metric_type_are_skipped_with_warning(tmp_path, con, regist
     rows = ROWS_TR + [["Journal C", "Pub", "Plat", "Journal", "", "3", "1", "1", "1"]]
     result = imported(con, registry, write(tmp_path, "nometric.tsv", tabular(rows=rows)))
     assert result.skipped == 1
-    assert "1 row(s) without a Metric_Type such as 'Journal C' were skipped (line 21)" in " ".join(result.warnings)
+    assert "1 row(s) without a Metric_Type such as 'Journal C' were skipped (line 21)" in " ".join(
+        result.warnings
+    )
 
 
 def test_unknown_metric_is_kept_verbatim_with_warning(tmp_path, con, registry):
@@ -293,14 +358,23 @@ def test_unknown_metric_is_kept_verbatim_with_warning(tmp_path, con, registry):
 def test_single_month_total_only_report_is_imported_as_that_month(tmp_path, con, registry):
     rows = [r[:6] for r in ROWS_TR]
     header = {"Reporting_Period": "Begin_Date=2022-03-01; End_Date=2022-03-31"}
-    result = imported(con, registry, write(tmp_path, "march.tsv", tabular(header=header, months=[], rows=rows)))
+    result = imported(
+        con, registry, write(tmp_path, "march.tsv", tabular(header=header, months=[], rows=rows))
+    )
     assert stored_sums(con)["Total_Item_Investigations"] == 69
     assert "Reporting_Period_Total was taken as the usage of Mar-2022" in " ".join(result.warnings)
 
 
 def test_usage_before_a_member_joined_is_flagged(tmp_path, con, registry):
-    header = {"Institution_Name": "Wenzhou Library", "Reporting_Period": "Begin_Date=2018-10-01; End_Date=2018-12-31"}
-    result = imported(con, registry, write(tmp_path, "early.tsv", tabular(header=header, months=["Oct-2018", "Nov-2018", "Dec-2018"])))
+    header = {
+        "Institution_Name": "Wenzhou Library",
+        "Reporting_Period": "Begin_Date=2018-10-01; End_Date=2018-12-31",
+    }
+    result = imported(
+        con,
+        registry,
+        write(tmp_path, "early.tsv", tabular(header=header, months=["Oct-2018", "Nov-2018", "Dec-2018"])),
+    )
     assert result.library == "wenzhou"
     assert "fall before wenzhou joined on 2018-12-05 (Oct-2018 to Dec-2018)" in " ".join(result.warnings)
 
@@ -313,5 +387,17 @@ def test_ragged_rows_and_blank_lines_keep_exact_line_numbers(tmp_path, con, regi
     lines[18] = lines[18] + "\tstray"  # a cell beyond the headings
     result = imported(con, registry, write(tmp_path, "ragged.tsv", "\n".join(lines) + "\n"))
     assert stored_sums(con) == EXPECTED
-    assert "1 row(s) had cells beyond the last column heading; those cells were ignored (line 19)" in result.warnings
+    assert (
+        "1 row(s) had cells beyond the last column heading; those cells were ignored (line 19)"
+        in result.warnings
+    )
     assert con.execute("select max(source_line) from usage").fetchone()[0] == 21
+
+
+def test_repeated_rows_are_flagged(tmp_path, con, registry):
+    rows = ROWS_TR + [ROWS_TR[2]]
+    result = imported(con, registry, write(tmp_path, "repeat.tsv", tabular(rows=rows)))
+    assert (
+        "1 row(s) repeat an item and metric given before (first: line 21 repeats line 17, 'Journal A' Total_Item_Requests)"
+        in " ".join(result.warnings)
+    )

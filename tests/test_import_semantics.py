@@ -44,7 +44,9 @@ def test_a_new_report_for_the_same_months_replaces_them_and_says_how_many(tmp_pa
     (tmp_path / "q1.tsv").write_text(tabular())
     first = import_file(con, tmp_path / "q1.tsv", registry)
     corrected = [row[:5] + [str(int(row[5]) + 3), row[6], row[7], str(int(row[8]) + 3)] for row in ROWS_TR]
-    (tmp_path / "q1_corrected.tsv").write_text(tabular(rows=corrected, header={"Created": "2022-05-01T00:00:00Z"}))
+    (tmp_path / "q1_corrected.tsv").write_text(
+        tabular(rows=corrected, header={"Created": "2022-05-01T00:00:00Z"})
+    )
 
     second = import_file(con, tmp_path / "q1_corrected.tsv", registry)
 
@@ -54,9 +56,9 @@ def test_a_new_report_for_the_same_months_replaces_them_and_says_how_many(tmp_pa
     assert total(con) == 168 + 3 * len(ROWS_TR)
     assert con.execute("select distinct import_id from usage").fetchall() == [(second.import_id,)]
     # Provenance is kept: the first file is still listed, with what replaced it traceable.
-    assert con.execute("select replaced_imports from imports where import_id = $i", {"i": second.import_id}).fetchone() == (
-        [first.import_id],
-    )
+    assert con.execute(
+        "select replaced_imports from imports where import_id = $i", {"i": second.import_id}
+    ).fetchone() == ([first.import_id],)
 
 
 def test_other_months_platforms_and_reports_are_not_replaced(tmp_path, con, registry):
@@ -70,10 +72,15 @@ def test_other_months_platforms_and_reports_are_not_replaced(tmp_path, con, regi
     (tmp_path / "apr.tsv").write_text(april)
     other_platform = tabular(rows=[row[:2] + ["Other Platform"] + row[3:] for row in ROWS_TR])
     (tmp_path / "other_platform.tsv").write_text(other_platform)
-    view = tabular(header={"Report_ID": "TR_J3", "Report_Name": "Journal Usage by Access Type"}, rows=ROWS_TR[:4])
+    view = tabular(
+        header={"Report_ID": "TR_J3", "Report_Name": "Journal Usage by Access Type"}, rows=ROWS_TR[:4]
+    )
     (tmp_path / "view.tsv").write_text(view)
 
-    statuses = [import_file(con, tmp_path / name, registry).status for name in ("apr.tsv", "other_platform.tsv", "view.tsv")]
+    statuses = [
+        import_file(con, tmp_path / name, registry).status
+        for name in ("apr.tsv", "other_platform.tsv", "view.tsv")
+    ]
 
     assert statuses == ["imported", "imported", "imported"]
     assert con.execute("select count(distinct import_id) from usage").fetchone()[0] == 4
@@ -95,7 +102,18 @@ def test_a_failed_file_does_not_stop_the_others(tmp_path, db_path, capsys):
     ]
     assert "b_bad.tsv: COUNTER Release 4 is not supported" in lines[1]["error"]
     for line in lines:
-        assert set(line) >= {"path", "status", "format", "library", "report_id", "release", "rows", "skipped", "warnings", "error"}
+        assert set(line) >= {
+            "path",
+            "status",
+            "format",
+            "library",
+            "report_id",
+            "release",
+            "rows",
+            "skipped",
+            "warnings",
+            "error",
+        }
     con = db.connect(db_path, read_only=True)
     assert con.execute("select count(*) from imports").fetchone()[0] == 2
     con.close()

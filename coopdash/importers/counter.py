@@ -20,13 +20,12 @@ from coopdash.importers import counter_fields as fields
 from coopdash.importers import sniff
 from coopdash.importers.counter_json import read_json
 from coopdash.importers.counter_tabular import TabularParts, read_text, read_workbook
-
+from coopdash.sample import SYNTHETIC_MARKER
 
 # R4 report codes, so a Release 4 file is refused by name, not as "unknown".
 _R4_IDS = re.compile(r"^(JR|BR|DB|PR|MR|TR)\d[A-Z_0-9]*$")
 # Exceptions after which an empty report is not "no usage" but "no answer".
 _NOT_A_REPORT = re.compile(r"^(1011|1020|20[0-9]{2}|303[1-9]|30[5-7][0-9])\b")
-SYNTHETIC_MARKER = "SYNTHETIC"  # sample files say so in Created_By
 _FAMILY_COLUMNS = {"IR": "Item", "TR": "Title", "DR": "Database"}
 
 
@@ -112,9 +111,7 @@ def assemble(parts: TabularParts, file_name: str) -> CounterReport:
             f"({begin.isoformat()} to {end.isoformat()})"
         )
     if end < begin:
-        raise ReportFormatError(
-            f"Reporting_Period ends ({end}) before it begins ({begin})", file=file_name
-        )
+        raise ReportFormatError(f"Reporting_Period ends ({end}) before it begins ({begin})", file=file_name)
     period = fields.month_range(begin, end)
     table = parts.body
     if parts.format == "json":
@@ -183,8 +180,7 @@ def _report_id(header: dict, release: str, file_name: str, warnings: list[str]) 
         report_id = fields.report_id_from_name(name) or ""
         if not report_id:
             raise ReportFormatError(
-                "the header has no Report_ID and its Report_Name "
-                f"('{name}') is not a COUNTER R5 report name",
+                f"the header has no Report_ID and its Report_Name ('{name}') is not a COUNTER R5 report name",
                 file=file_name,
             )
         warnings.append(f"the header has no Report_ID; '{report_id}' was taken from Report_Name '{name}'")
@@ -268,11 +264,15 @@ def _check_family(spec: counter_spec.ReportSpec, headings: set[str], file_name: 
         raise ReportFormatError("the table has no Platform column", file=file_name)
 
 
-def _total_as_month(parts: TabularParts, names: dict, period: list[date], file_name: str, warnings: list[str]):
+def _total_as_month(
+    parts: TabularParts, names: dict, period: list[date], file_name: str, warnings: list[str]
+):
     """A report without month columns is usable only when its period is one month."""
     total = next((c for c, n in names.items() if n == "reporting_period_total"), None)
     if total is None:
-        raise ReportFormatError("the table has neither month columns nor Reporting_Period_Total", file=file_name)
+        raise ReportFormatError(
+            "the table has neither month columns nor Reporting_Period_Total", file=file_name
+        )
     if len(period) != 1:
         raise ReportFormatError(
             f"the report has no month columns (it was run with Exclude_Monthly_Details) and covers "

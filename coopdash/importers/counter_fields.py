@@ -67,7 +67,9 @@ def parse_month_heading(value: object) -> date | None:
     if not text:
         return None
     # 2022-01, 2022-01-01, 2022/1, 2022-01-01 00:00:00
-    m = re.fullmatch(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})(?:[-/.]\d{1,2})?(?:[ t]\d\d:\d\d(:\d\d)?)?", text)
+    m = re.fullmatch(
+        r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})(?:[-/.]\d{1,2})?(?:[ t]\d\d:\d\d(:\d\d)?)?", text
+    )
     if m:
         return _month_date(int(m["year"]), int(m["month"]))
     # 2022年1月
@@ -118,7 +120,9 @@ def parse_release(raw: object, file_name: str) -> str:
         )
     if not text:
         raise ReportFormatError("the header has no Release (expected 5 or 5.1)", file=file_name)
-    raise ReportFormatError(f"Release '{raw}' is not a COUNTER release this app reads (5 or 5.1)", file=file_name)
+    raise ReportFormatError(
+        f"Release '{raw}' is not a COUNTER release this app reads (5 or 5.1)", file=file_name
+    )
 
 
 def normalise_report_id(raw: object) -> str:

@@ -30,8 +30,19 @@ _ID_COLUMNS = {
     "uri": "URI",
 }
 _PLAIN = (
-    "Database", "Title", "Item", "Publisher", "Platform", "Authors", "Publication_Date",
-    "Article_Version", "Data_Type", "Section_Type", "YOP", "Access_Type", "Access_Method",
+    "Database",
+    "Title",
+    "Item",
+    "Publisher",
+    "Platform",
+    "Authors",
+    "Publication_Date",
+    "Article_Version",
+    "Data_Type",
+    "Section_Type",
+    "YOP",
+    "Access_Type",
+    "Access_Method",
 )
 _ATTRIBUTES = ("Data_Type", "Section_Type", "YOP", "Access_Type", "Access_Method")
 _ZERO_USAGE = {"3030"}  # "No Usage Available for Requested Dates": a report of nothing
@@ -102,9 +113,7 @@ def _find_report(document, file_name: str) -> tuple[dict, list[str]]:
             + "; ".join(_exception_text(e) for e in exceptions),
             file=file_name,
         )
-    raise ReportFormatError(
-        "this JSON is not a COUNTER report (no Report_Header was found)", file=file_name
-    )
+    raise ReportFormatError("this JSON is not a COUNTER report (no Report_Header was found)", file=file_name)
 
 
 def _exception_text(exception: dict) -> str:
@@ -281,9 +290,13 @@ def _parts(header: dict, rows: list, encoding: str, warnings: list[str]) -> Tabu
     data = {f"c{i}": [] for i in range(len(heading))}
     lines = []
     for number, columns, metric, counts in rows:
-        values = [columns.get(key) for key in item_columns] + [metric] + [cell_text(counts.get(m)) for m in months]
+        values = (
+            [columns.get(key) for key in item_columns] + [metric] + [cell_text(counts.get(m)) for m in months]
+        )
         for i, value in enumerate(values):
             data[f"c{i}"].append(value)
         lines.append(number)
-    table = pa.table({**{k: pa.array(v, pa.string()) for k, v in data.items()}, "source_line": pa.array(lines, pa.int32())})
+    table = pa.table(
+        {**{k: pa.array(v, pa.string()) for k, v in data.items()}, "source_line": pa.array(lines, pa.int32())}
+    )
     return TabularParts(header, heading, 0, table, "json", encoding, 0, warnings)

@@ -26,9 +26,7 @@ from coopdash.importers import sniff
 from coopdash.importers.counter_fields import canonical_column
 
 HEADER_SCAN_ROWS = 100
-_R4_TITLE = re.compile(
-    r"^\s*(journal|book|database|platform|multimedia|title)\s+report\s+\d|\(r4\)", re.I
-)
+_R4_TITLE = re.compile(r"^\s*(journal|book|database|platform|multimedia|title)\s+report\s+\d|\(r4\)", re.I)
 _HEADER_KEYS = {key.casefold(): key for key in counter_spec.HEADER_KEYS_R51}
 
 
@@ -109,7 +107,9 @@ def read_text(data: bytes, file_name: str) -> TabularParts:
         found = text.find("\n", offset)
         offset = len(text) if found < 0 else found + 1
     body_text = text[offset:]
-    parts = TabularParts(header, heading, heading_end, pa.table({}), "tsv" if delimiter == "\t" else "csv", encoding)
+    parts = TabularParts(
+        header, heading, heading_end, pa.table({}), "tsv" if delimiter == "\t" else "csv", encoding
+    )
     width = len(heading)
     parts.body = _body_fast(body_text, delimiter, width, heading_end)
     if parts.body is None:

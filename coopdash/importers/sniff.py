@@ -45,7 +45,9 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
     elif _looks_utf16(data):
         encodings = ["utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"]
     elif b"\x00" in data[:65536]:
-        raise ReportFormatError("this is a binary file, not a text report (it contains NUL bytes)", file=file_name)
+        raise ReportFormatError(
+            "this is a binary file, not a text report (it contains NUL bytes)", file=file_name
+        )
     else:
         encodings = ["utf-8", "gb18030"]
     for encoding in encodings:
@@ -64,7 +66,9 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
 
 def _looks_utf16(data: bytes) -> bool:
     sample = data[:200]
-    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 3 or sample[0::2].count(0) > len(sample) // 3)
+    return len(sample) >= 4 and (
+        sample[1::2].count(0) > len(sample) // 3 or sample[0::2].count(0) > len(sample) // 3
+    )
 
 
 def detect_delimiter(text: str, known_first_cells: set[str]) -> str:

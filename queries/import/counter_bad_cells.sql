@@ -2,11 +2,12 @@
 -- how many, and the first few (line, month, what the cell says).
 select
     count(*) over () as cells,
-    source_line,
-    month,
-    metric_type,
-    cell
-from stage_usage
-where count is null
-order by source_line, month
+    r.source_line,
+    c.month,
+    r.metric_type,
+    c.cell
+from stage_counts as c
+join stage_rows as r using (row_id)
+where c.count is null
+order by r.source_line, c.month
 limit 5

@@ -3,13 +3,14 @@
 -- 'blank', 'no_metric', 'total' (an appended total row) or 'aggregate'
 -- (an "All Databases"-style row that would count the same use twice).
 -- $master is the report family (PR, DR, TR, IR): it says which column names the item.
+-- The month cells stay in stage_raw; counter_stage_counts.sql takes them from there.
 create or replace temp table stage_rows as
 with raw as (
     (
         select
-            * exclude (library_code, report_id, release, month, count, import_id),
+            * exclude (import_id, library_code, report_id, release),
             null::varchar as reporting_period_total
-        from usage
+        from usage_rows
         where false
     )
     union all by name
@@ -24,7 +25,7 @@ named as (
     from raw
 )
 select
-    * exclude (any_cell),
+    columns(lambda c: c <> 'any_cell' and not regexp_matches(c, '^m_[0-9]{4}_[0-9]{2}$')),
     case
         when metric_type is null and any_cell is null then 'blank'
         when metric_type is null then 'no_metric'

@@ -1,2 +1,2 @@
 -- How many non-zero counts the staged file will store.
-select count(*) from stage_usage where count > 0
+select count(*) from stage_counts where count > 0

@@ -2,7 +2,7 @@
 -- how many, and the first one.
 with sums as (
     select row_id, sum(count) as month_sum
-    from stage_usage
+    from stage_counts
     group by row_id
 ),
 compared as (

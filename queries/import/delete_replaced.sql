@@ -1,6 +1,12 @@
--- Remove the stored usage rows the staged file replaces (see replaced_rows.sql).
-delete from usage
-where library_code = $library_code
-    and report_id = $report_id
-    and month in (select unnest(cast($months as date[])))
-    and coalesce(platform, '') in (select distinct coalesce(platform, '') from stage_usage)
+-- Remove the stored counts the staged file replaces (see replaced_rows.sql).
+-- The earlier imports' usage_rows stay: they record what those files said.
+delete from usage_counts as c
+using usage_rows as r
+where r.import_id = c.import_id
+    and r.row_id = c.row_id
+    and r.library_code = $library_code
+    and r.report_id = $report_id
+    and c.month in (select unnest(cast($months as date[])))
+    and coalesce(r.platform, '') in (
+        select distinct coalesce(platform, '') from stage_rows where row_class = 'data'
+    )

@@ -1,10 +1,13 @@
--- Stored usage rows the staged file replaces, per earlier import: same library,
+-- Stored counts the staged file replaces, per earlier import: same library,
 -- report and platform, in the months the file covers.
-select import_id, count(*) as rows
-from usage
-where library_code = $library_code
-    and report_id = $report_id
-    and month in (select unnest(cast($months as date[])))
-    and coalesce(platform, '') in (select distinct coalesce(platform, '') from stage_usage)
-group by import_id
-order by import_id
+select c.import_id, count(*) as rows
+from usage_counts as c
+join usage_rows as r on r.import_id = c.import_id and r.row_id = c.row_id
+where r.library_code = $library_code
+    and r.report_id = $report_id
+    and c.month in (select unnest(cast($months as date[])))
+    and coalesce(r.platform, '') in (
+        select distinct coalesce(platform, '') from stage_rows where row_class = 'data'
+    )
+group by c.import_id
+order by c.import_id

@@ -56,10 +56,14 @@ create table if not exists imports (
     imported_by varchar
 );
 
--- COUNTER usage in long form: one row per item, attribute set, metric and month.
--- Zero counts are not stored. Never sum one metric across report families
--- (DR and TR count the same use twice).
-create table if not exists usage (
+-- COUNTER usage, as two tables joined by the `usage` view below:
+-- usage_rows holds one row per data row of an imported file (the item, its
+-- attributes and the metric); usage_counts one row per data row and month with a
+-- non-zero count. Splitting them keeps an import fast: a 60-month report writes
+-- each item's description once, not sixty times.
+create table if not exists usage_rows (
+    import_id integer not null,        -- imports.import_id
+    row_id integer not null,           -- the data row's position in the file, from 0
     library_code varchar not null,
     report_id varchar not null,        -- PR, DR, TR, IR or a standard view (TR_J1, ...)
     release varchar not null,          -- '5' or '5.1'
@@ -105,10 +109,70 @@ create table if not exists usage (
     access_type varchar,
     access_method varchar,
     metric_type varchar not null,
-    month date not null,               -- first day of the month
-    count bigint not null,
-    import_id integer not null,        -- imports.import_id
     source_line integer                -- line (text), row (spreadsheet) or item (JSON) in the file
 );
+
+create table if not exists usage_counts (
+    import_id integer not null,
+    row_id integer not null,
+    month date not null,               -- first day of the month
+    count bigint not null              -- never zero: zero counts are not stored
+);
+
+-- Usage in long form: one row per item, attribute set, metric and month.
+-- Never sum one metric across report families (DR and TR count the same use twice).
+create or replace view usage as
+select
+    r.library_code,
+    r.report_id,
+    r.release,
+    r.platform,
+    r.database,
+    r.title,
+    r.publisher,
+    r.publisher_id,
+    r.authors,
+    r.publication_date,
+    r.article_version,
+    r.doi,
+    r.proprietary_id,
+    r.isbn,
+    r.print_issn,
+    r.online_issn,
+    r.linking_issn,
+    r.uri,
+    r.parent_title,
+    r.parent_authors,
+    r.parent_publication_date,
+    r.parent_article_version,
+    r.parent_data_type,
+    r.parent_doi,
+    r.parent_proprietary_id,
+    r.parent_isbn,
+    r.parent_print_issn,
+    r.parent_online_issn,
+    r.parent_uri,
+    r.component_title,
+    r.component_authors,
+    r.component_publication_date,
+    r.component_data_type,
+    r.component_doi,
+    r.component_proprietary_id,
+    r.component_isbn,
+    r.component_print_issn,
+    r.component_online_issn,
+    r.component_uri,
+    r.data_type,
+    r.section_type,
+    r.yop,
+    r.access_type,
+    r.access_method,
+    r.metric_type,
+    c.month,
+    c.count,
+    c.import_id,
+    r.source_line
+from usage_counts as c
+join usage_rows as r on r.import_id = c.import_id and r.row_id = c.row_id;
 
 insert into schema_version (version) select 1 where not exists (select 1 from schema_version where version = 1);
