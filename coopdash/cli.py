@@ -20,7 +20,7 @@ from rich.table import Table
 
 from coopdash import db, sql
 from coopdash.errors import CoopdashError
-from coopdash.load import ImportResult, expand_paths, import_file
+from coopdash.load import ImportResult, expand_paths, import_files
 from coopdash.registry import DEFAULT_REGISTRY, Registry
 
 OK_STATUSES = {"imported", "unchanged", "replaced"}
@@ -105,9 +105,8 @@ def run_import(args, out: Console, err: Console) -> int:
             disable=not show_progress,
         ) as progress:
             task = progress.add_task("importing", total=len(files))
-            for path in files:
-                progress.update(task, description=f"importing {path.name[:40]}")
-                result = import_file(con, path, registry, args.library)
+            for result in import_files(con, files, registry, args.library):
+                progress.update(task, description=f"importing {Path(result.path).name[:40]}")
                 results.append(result)
                 if args.json:
                     print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)

@@ -229,6 +229,7 @@ REPORTS: dict[str, ReportSpec] = {
 }
 
 # Rules the COUNTER Validator applies per item and month: (larger, smaller).
+# queries/import/counter_rule_breaks.sql checks exactly these (a test holds them together).
 CONSISTENCY_RULES = (
     ("Total_Item_Investigations", "Unique_Item_Investigations"),
     ("Unique_Item_Investigations", "Unique_Item_Requests"),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,6 +75,33 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
+@dataclass
+class ReadFile:
+    """A file read and parsed, not yet stored: everything that needs no database."""
+
+    path: Path
+    sha256: str = ""
+    size: int = 0
+    report: CounterReport | None = None
+    rows: pa.Table | None = None  # the report's rows with row_id and has_cells
+    cells: pa.Table | None = None  # its month cells laid out long (see month_cells)
+    error: CoopdashError | None = None
+
+
+def read_file(path: Path, data: bytes | None = None) -> ReadFile:
+    """Read and parse one file; a bad file gives a ReadFile carrying its error."""
+    read = ReadFile(path)
+    try:
+        data = _read(path) if data is None else data
+        read.sha256, read.size = hashlib.sha256(data).hexdigest(), len(data)
+        read.report = read_counter(data, path.name)
+        read.rows = _numbered(read.report.table)
+        read.cells = month_cells(read.rows)
+    except CoopdashError as exc:
+        read.error = exc
+    return read
+
+
 def import_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -83,18 +112,49 @@ def import_file(
     imported_by: str | None = None,
 ) -> ImportResult:
     """Import one file; never raises for a bad file, the result says what went wrong."""
-    result = ImportResult(path=str(path), status="failed")
+    return store(con, read_file(path, data), registry, library, imported_by)
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    registry: Registry,
+    library: str | None = None,
+    *,
+    imported_by: str | None = None,
+) -> Iterator[ImportResult]:
+    """Import files in order, reading the next one in a thread while this one is stored.
+
+    Reading and parsing need no database and mostly run outside the GIL
+    (pyarrow, calamine), so they overlap with DuckDB's work on the file before.
+    """
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        upcoming = reader.submit(read_file, paths[0]) if paths else None
+        for index in range(len(paths)):
+            current = upcoming.result()
+            if index + 1 < len(paths):
+                upcoming = reader.submit(read_file, paths[index + 1])
+            yield store(con, current, registry, library, imported_by)
+
+
+def store(
+    con: duckdb.DuckDBPyConnection,
+    read: ReadFile,
+    registry: Registry,
+    library: str | None = None,
+    imported_by: str | None = None,
+) -> ImportResult:
+    """Store one read file in its own transaction; the result says what came of it."""
+    result = ImportResult(path=str(read.path), status="failed")
     try:
-        if data is None:
-            data = _read(path)
-        _store(con, path.name, data, registry, library, imported_by, result)
+        _store(con, read, registry, library, imported_by, result)
     except ImportFailed as exc:
-        exc.file = exc.file or path.name
+        exc.file = exc.file or read.path.name
         result.error = str(exc)
     except CoopdashError as exc:
-        result.error = f"{path.name}: {exc}"
+        result.error = f"{read.path.name}: {exc}"
     except duckdb.Error as exc:
-        result.error = f"{path.name}: the database refused the import ({exc}); nothing was changed"
+        result.error = f"{read.path.name}: the database refused the import ({exc}); nothing was changed"
     return result
 
 
@@ -112,23 +172,23 @@ def _read(path: Path) -> bytes:
         raise ImportFailed(f"cannot read the file ({exc.strerror})", file=path.name) from None
 
 
-def _store(con, file_name, data, registry, library, imported_by, result: ImportResult) -> None:
+def _store(con, read: ReadFile, registry, library, imported_by, result: ImportResult) -> None:
     if library is not None:
         registry.get(library)
-    sha256 = hashlib.sha256(data).hexdigest()
-    earlier = sql.rows(con, "import/find_unchanged", sha256=sha256, library_code=library)
-    if earlier:
-        _unchanged(con, result, earlier[0])
-        return
-    report = read_counter(data, file_name)
+    if read.sha256:
+        # A file seen before (for any library when none is named) is the same file:
+        # the same bytes always resolve to the same library.
+        earlier = sql.rows(con, "import/find_unchanged", sha256=read.sha256, library_code=library)
+        if earlier:
+            _unchanged(con, result, earlier[0])
+            return
+    if read.error:
+        raise read.error
+    report = read.report
     result.format, result.report_id, result.release = report.format, report.report_id, report.release
     code = resolve_library(report, registry, library)
     result.library = code
-    earlier = sql.rows(con, "import/find_unchanged", sha256=sha256, library_code=code)
-    if earlier:
-        _unchanged(con, result, earlier[0])
-        return
-    stage(con, report)
+    stage(con, read)
     try:
         checks = check_staged(con, report, registry.get(code))
         long_rows = sql.scalar(con, "import/counter_stored_cells")
@@ -141,9 +201,9 @@ def _store(con, file_name, data, registry, library, imported_by, result: ImportR
             import_id = sql.scalar(
                 con,
                 "import/insert_import",
-                file_name=file_name,
-                sha256=sha256,
-                bytes=len(data),
+                file_name=read.path.name,
+                sha256=read.sha256,
+                bytes=read.size,
                 format=report.format,
                 encoding=report.encoding,
                 report_id=report.report_id,
@@ -249,13 +309,16 @@ def resolve_library(report: CounterReport, registry: Registry, explicit: str | N
     return found
 
 
-def stage(con: duckdb.DuckDBPyConnection, report: CounterReport) -> None:
-    """Put the report into temp tables stage_rows / stage_counts (no transaction needed)."""
-    table = report.table
+def _numbered(table: pa.Table) -> pa.Table:
     table = table.append_column("row_id", pa.array(range(table.num_rows), pa.int64()))
-    con.register("stage_raw", table)
-    con.register("stage_cells", month_cells(table))
-    sql.execute(con, "import/counter_count_macro")
+    return table.append_column("has_cells", _has_cells(table))
+
+
+def stage(con: duckdb.DuckDBPyConnection, read: ReadFile) -> None:
+    """Put the read file into temp tables stage_rows / stage_counts (no transaction needed)."""
+    report = read.report
+    con.register("stage_raw", read.rows)
+    con.register("stage_cells", read.cells)
     sql.execute(
         con,
         "import/counter_stage_rows",
@@ -266,32 +329,38 @@ def stage(con: duckdb.DuckDBPyConnection, report: CounterReport) -> None:
     sql.execute(con, "import/counter_stage_counts")
 
 
+def _has_cells(table: pa.Table) -> pa.ChunkedArray:
+    """Per row: does any cell hold more than whitespace (a blank row is skipped silently)."""
+    filled = pa.chunked_array([pa.array([False] * table.num_rows, pa.bool_())])
+    for name in table.column_names:
+        if name not in ("source_line", "row_id"):
+            text = pc.utf8_trim_whitespace(table.column(name))
+            filled = pc.or_(filled, pc.fill_null(pc.not_equal(text, ""), False))
+    return filled
+
+
 def month_cells(table: pa.Table) -> pa.Table:
     """The month columns laid out long: (row_id, month, cell, plain), blank cells left out.
 
-    Done in Arrow because it is pure reshaping and ten times cheaper than an SQL
-    UNPIVOT carrying the month name along; `plain` is the count of cells that are
-    nothing but ASCII digits, so the SQL rule only has to read the odd ones.
+    Done in Arrow because it is pure reshaping (the month columns become chunks of
+    one column, no copy) and several times cheaper than an SQL UNPIVOT carrying
+    the month name along; `plain` is the count of cells that are nothing but
+    ASCII digits, so the SQL rule (counter_count) only has to read the odd ones.
     """
-    parts = []
-    for name in table.column_names:
-        if not name.startswith("m_"):
-            continue
-        month = date(int(name[2:6]), int(name[7:9]), 1)
-        part = pa.table({"row_id": table.column("row_id"), "cell": table.column(name)})
-        part = part.filter(pc.is_valid(part.column("cell")))
-        parts.append(part.append_column("month", pa.repeat(pa.scalar(month, pa.date32()), part.num_rows)))
-    cells = (
-        pa.concat_tables(parts)
-        if parts
-        else pa.table(
-            {
-                "row_id": pa.array([], pa.int64()),
-                "cell": pa.array([], pa.string()),
-                "month": pa.array([], pa.date32()),
-            }
-        )
+    names = [name for name in table.column_names if name.startswith("m_")]
+    rows = table.num_rows
+    row_id = table.column("row_id").combine_chunks()
+    cells = pa.table(
+        {
+            "row_id": pa.chunked_array([row_id] * len(names), pa.int64()),
+            "cell": pa.chunked_array([chunk for n in names for chunk in table.column(n).chunks], pa.string()),
+            "month": pa.chunked_array(
+                [pa.repeat(pa.scalar(date(int(n[2:6]), int(n[7:9]), 1), pa.date32()), rows) for n in names],
+                pa.date32(),
+            ),
+        }
     )
+    cells = cells.filter(pc.is_valid(cells.column("cell")))
     text = cells.column("cell")
     digits = pc.and_(pc.ascii_is_decimal(text), pc.less_equal(pc.utf8_length(text), 18))
     plain = pc.cast(pc.if_else(digits, text, pa.scalar(None, pa.string())), pa.int64())
@@ -348,8 +417,7 @@ def check_staged(con, report: CounterReport, library) -> Checks:
         warnings.append(
             f"Metric_Type(s) {', '.join(foreign)} do not belong in a {report.report_id} report; imported as written"
         )
-    rules = [{"larger": larger, "smaller": smaller} for larger, smaller in counter_spec.CONSISTENCY_RULES]
-    for larger, smaller, n, first in sql.rows(con, "import/counter_rule_breaks", rules=rules):
+    for larger, smaller, n, first in sql.rows(con, "import/counter_rule_breaks"):
         warnings.append(
             f"{n} item-month(s) break the COUNTER rule {larger} >= {smaller} (first: '{first['item']}', "
             f"{month_label(first['month'])}, {first['larger_count']} < {first['smaller_count']}, {where} {first['line']})"
@@ -361,14 +429,16 @@ def check_staged(con, report: CounterReport, library) -> Checks:
             f"{n} row(s) repeat an item and metric given before (first: {where} {line} repeats "
             f"{where} {first_line}, '{item}' {metric}); all were imported, check the file for double counting"
         )
-    mismatch = sql.rows(con, "import/counter_total_mismatches")
+    has_totals = "reporting_period_total" in report.table.column_names
+    mismatch = sql.rows(con, "import/counter_total_mismatches") if has_totals else []
     if mismatch:
         n, line, total, month_sum = mismatch[0]
         warnings.append(
             f"{n} row(s) have a Reporting_Period_Total that is not the sum of their months "
             f"(first: {where} {line}, total '{total}', months add up to {month_sum}); the months were imported"
         )
-    not_book = sql.rows(con, "import/counter_unique_title_not_book")
+    unique_title = any(m.startswith("Unique_Title_") for m in metrics)
+    not_book = sql.rows(con, "import/counter_unique_title_not_book") if unique_title else []
     if not_book and not_book[0][0]:
         n, line, types = not_book[0]
         warnings.append(

@@ -1,9 +1,14 @@
 -- Uptake of global resources per member library in year $year, for one metric
 -- ($metric, taken from the reports $reports in order of preference): the total,
--- the total per 10,000 residents, the months with usage and the files behind it.
-with counted as (
+-- the total per 10,000 residents, the months with usage, and last year's total.
+with this_year as (
     select library_code, sum(count) as total, count(distinct month) as months_with_usage
     from usage_once($metric, $reports, make_date($year, 1, 1), make_date($year, 12, 1))
+    group by library_code
+),
+last_year as (
+    select library_code, sum(count) as total
+    from usage_once($metric, $reports, make_date($year - 1, 1, 1), make_date($year - 1, 12, 1))
     group by library_code
 )
 select
@@ -14,9 +19,11 @@ select
     l.city_en,
     l.city_zh,
     l.population,
-    coalesce(c.total, 0) as total,
-    coalesce(c.total, 0) * 10000.0 / nullif(l.population, 0) as per_10k_residents,
-    coalesce(c.months_with_usage, 0) as months_with_usage
+    coalesce(t.total, 0) as total,
+    coalesce(t.total, 0) * 10000.0 / nullif(l.population, 0) as per_10k_residents,
+    coalesce(t.months_with_usage, 0) as months_with_usage,
+    p.total as previous_total
 from libraries as l
-left join counted as c on c.library_code = l.code
+left join this_year as t on t.library_code = l.code
+left join last_year as p on p.library_code = l.code
 order by total desc, l.code

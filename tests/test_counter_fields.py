@@ -5,7 +5,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from coopdash import sql
+from coopdash import db
 from coopdash.errors import ReportFormatError, UnsupportedReport
 from coopdash.importers import counter_fields as f
 
@@ -172,5 +172,5 @@ def test_column_headings(heading, column):
 )
 def test_count_cells(cell, count):
     con = duckdb.connect()
-    sql.execute(con, "import/counter_count_macro")
+    db.apply_schema(con)
     assert con.execute("select counter_count($cell)", {"cell": cell}).fetchone()[0] == count

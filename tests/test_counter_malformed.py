@@ -8,6 +8,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from coopdash.counter_spec import CONSISTENCY_RULES
 from coopdash.load import import_file
 from tests.conftest import COLUMNS_TR, ROWS_TR, snapshot, sushi_json, tabular
 
@@ -401,3 +402,46 @@ def test_repeated_rows_are_flagged(tmp_path, con, registry):
         "1 row(s) repeat an item and metric given before (first: line 21 repeats line 17, 'Journal A' Total_Item_Requests)"
         in " ".join(result.warnings)
     )
+
+
+# February of one book, consistent with every rule; each case below changes one count.
+CONSISTENT_FEBRUARY = {
+    "Total_Item_Investigations": 100,
+    "Unique_Item_Investigations": 80,
+    "Total_Item_Requests": 70,
+    "Unique_Item_Requests": 50,
+    "Unique_Title_Investigations": 40,
+    "Unique_Title_Requests": 30,
+}
+RULE_BREAKS = [  # (larger, smaller), the one count changed, and what February then compares
+    (
+        ("Total_Item_Investigations", "Unique_Item_Investigations"),
+        ("Unique_Item_Investigations", 101),
+        100,
+        101,
+    ),
+    (("Unique_Item_Investigations", "Unique_Item_Requests"), ("Unique_Item_Investigations", 49), 49, 50),
+    (("Total_Item_Investigations", "Total_Item_Requests"), ("Total_Item_Requests", 101), 100, 101),
+    (("Total_Item_Requests", "Unique_Item_Requests"), ("Unique_Item_Requests", 71), 70, 71),
+    (("Unique_Title_Investigations", "Unique_Title_Requests"), ("Unique_Title_Requests", 41), 40, 41),
+]
+
+
+def test_the_rule_cases_cover_every_validator_rule():
+    assert [rule for rule, *_ in RULE_BREAKS] == list(CONSISTENCY_RULES)
+
+
+@pytest.mark.parametrize(("rule", "change", "larger_count", "smaller_count"), RULE_BREAKS)
+def test_every_validator_rule_is_checked(tmp_path, con, registry, rule, change, larger_count, smaller_count):
+    """One count breaks one rule in February: that rule, and only it, is reported."""
+    february = {**CONSISTENT_FEBRUARY, change[0]: change[1]}
+    rows = [
+        ["Book B", "Pub", "Plat", "Book", metric, str(n + 20), "10", str(n), "10"]
+        for metric, n in february.items()
+    ]
+    result = imported(con, registry, write(tmp_path, "rule.tsv", tabular(rows=rows)))
+    larger, smaller = rule
+    assert [w for w in result.warnings if "break the COUNTER rule" in w] == [
+        f"1 item-month(s) break the COUNTER rule {larger} >= {smaller} "
+        f"(first: 'Book B', Feb-2022, {larger_count} < {smaller_count}, line 15)"  # the item's first line
+    ]

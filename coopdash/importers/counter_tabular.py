@@ -138,7 +138,7 @@ def _body_fast(body_text: str, delimiter: str, width: int, heading_end: int) -> 
     try:
         table = pacsv.read_csv(
             io.BytesIO(stripped.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 19),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True
             ),

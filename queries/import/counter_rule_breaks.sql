@@ -1,48 +1,65 @@
--- Item-months that break the COUNTER Validator's rules between metrics. Each rule
--- in $rules is a (larger, smaller) pair, e.g. Total_Item_Requests >= Unique_Item_Requests,
--- checked where the report carries both metrics: every row of the smaller metric
--- is paired with the row of the larger metric for the same item (same item_key)
--- and their months compared. Per rule broken: how many item-months, and the
--- first one (by line, then month).
-with rules as (
-    select unnest($rules, recursive := true)
+-- The COUNTER Validator's rules between metrics, per item and month:
+--   Total_Item_Investigations  >= Unique_Item_Investigations
+--   Unique_Item_Investigations >= Unique_Item_Requests
+--   Total_Item_Investigations  >= Total_Item_Requests
+--   Total_Item_Requests        >= Unique_Item_Requests
+--   Unique_Title_Investigations >= Unique_Title_Requests
+-- each checked only where the report carries both of its metrics (a view such as
+-- TR_J1 has requests but no investigations). Per rule broken: how many item-months,
+-- and the first one (by line, then month).
+with per_item_month as (
+    select
+        r.item_key,
+        c.month,
+        coalesce(sum(c.count) filter (where r.metric_type = 'Total_Item_Investigations'), 0) as tii,
+        coalesce(sum(c.count) filter (where r.metric_type = 'Unique_Item_Investigations'), 0) as uii,
+        coalesce(sum(c.count) filter (where r.metric_type = 'Total_Item_Requests'), 0) as tir,
+        coalesce(sum(c.count) filter (where r.metric_type = 'Unique_Item_Requests'), 0) as uir,
+        coalesce(sum(c.count) filter (where r.metric_type = 'Unique_Title_Investigations'), 0) as uti,
+        coalesce(sum(c.count) filter (where r.metric_type = 'Unique_Title_Requests'), 0) as utr,
+        min(r.source_line) as line,
+        any_value(r.item_name) as item
+    from stage_counts as c
+    join stage_rows as r using (row_id)
+    where c.count is not null
+    group by r.item_key, c.month
 ),
 present as (
-    select distinct metric_type from stage_rows where row_class = 'data'
+    select list(distinct metric_type) as metrics from stage_rows where row_class = 'data'
 ),
-pairs as (
-    select
-        rules.larger,
-        rules.smaller,
-        s.row_id as smaller_row,
-        l.row_id as larger_row,
-        s.source_line as line,
-        s.item_name as item
-    from rules
-    join stage_rows as s on s.metric_type = rules.smaller and s.row_class = 'data'
-    left join stage_rows as l
-        on l.item_key = s.item_key and l.metric_type = rules.larger and l.row_class = 'data'
-    where rules.larger in (select metric_type from present)
+rules (larger, smaller) as (
+    values
+        ('Total_Item_Investigations', 'Unique_Item_Investigations'),
+        ('Unique_Item_Investigations', 'Unique_Item_Requests'),
+        ('Total_Item_Investigations', 'Total_Item_Requests'),
+        ('Total_Item_Requests', 'Unique_Item_Requests'),
+        ('Unique_Title_Investigations', 'Unique_Title_Requests')
 ),
 breaks as (
-    select
-        p.larger,
-        p.smaller,
-        p.line,
-        p.item,
-        cs.month,
-        coalesce(cl.count, 0) as larger_count,
-        cs.count as smaller_count
-    from pairs as p
-    join stage_counts as cs on cs.row_id = p.smaller_row
-    left join stage_counts as cl on cl.row_id = p.larger_row and cl.month = cs.month
-    where coalesce(cl.count, 0) < cs.count
+    select 'Total_Item_Investigations' as larger, 'Unique_Item_Investigations' as smaller,
+        line, item, month, tii as larger_count, uii as smaller_count
+    from per_item_month where tii < uii
+    union all
+    select 'Unique_Item_Investigations', 'Unique_Item_Requests', line, item, month, uii, uir
+    from per_item_month where uii < uir
+    union all
+    select 'Total_Item_Investigations', 'Total_Item_Requests', line, item, month, tii, tir
+    from per_item_month where tii < tir
+    union all
+    select 'Total_Item_Requests', 'Unique_Item_Requests', line, item, month, tir, uir
+    from per_item_month where tir < uir
+    union all
+    select 'Unique_Title_Investigations', 'Unique_Title_Requests', line, item, month, uti, utr
+    from per_item_month where uti < utr
 )
 select
-    larger,
-    smaller,
+    b.larger,
+    b.smaller,
     count(*) as breaks,
-    min_by(struct_pack(line, item, month, larger_count, smaller_count), (line, month)) as first
-from breaks
-group by larger, smaller
-order by larger, smaller
+    min_by(struct_pack(b.line, b.item, b.month, b.larger_count, b.smaller_count), (b.line, b.month)) as first
+from breaks as b
+join rules using (larger, smaller)
+cross join present
+where list_contains(present.metrics, b.larger) and list_contains(present.metrics, b.smaller)
+group by b.larger, b.smaller
+order by b.larger, b.smaller

@@ -6,7 +6,7 @@ create or replace temp table stage_counts as
 select
     row_id,
     month,
-    cell,
+    case when plain is null then cell end as cell,  -- kept only where it needed reading
     case when plain is not null then plain else counter_count(cell) end as count
 from stage_cells
 where row_id in (select row_id from stage_rows where row_class = 'data')

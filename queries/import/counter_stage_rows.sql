@@ -4,6 +4,7 @@
 -- (an "All Databases"-style row that would count the same use twice).
 -- $master is the report family (PR, DR, TR, IR): it says which column names the item.
 -- The month cells stay in stage_raw; counter_stage_counts.sql takes them from there.
+-- `has_cells` (set by the loader) says whether any cell of the row holds text.
 create or replace temp table stage_rows as
 with raw as (
     (
@@ -14,20 +15,19 @@ with raw as (
         where false
     )
     union all by name
-    (select * from stage_raw)
+    (select columns(lambda c: not regexp_matches(c, '^m_[0-9]{4}_[0-9]{2}$')) from stage_raw)
 ),
 named as (
     select
         * exclude (metric_type),
         nullif(trim(metric_type), '') as metric_type,
-        nullif(trim(case $master when 'DR' then database when 'PR' then platform else title end), '') as item_name,
-        nullif(trim(coalesce(*columns(lambda c: c not in ('metric_type', 'source_line', 'row_id')))), '') as any_cell
+        nullif(trim(case $master when 'DR' then database when 'PR' then platform else title end), '') as item_name
     from raw
 )
 select
-    columns(lambda c: c <> 'any_cell' and not regexp_matches(c, '^m_[0-9]{4}_[0-9]{2}$')),
+    * exclude (has_cells),
     case
-        when metric_type is null and any_cell is null then 'blank'
+        when metric_type is null and not has_cells then 'blank'
         when metric_type is null then 'no_metric'
         when regexp_full_match(coalesce(item_name, ''), $total_pattern) then 'total'
         when regexp_full_match(coalesce(item_name, ''), $aggregate_pattern) then 'aggregate'
@@ -36,6 +36,6 @@ select
             then 'total'
         else 'data'
     end as row_class,
-    hash(*columns(lambda c: c not in ('metric_type', 'item_name', 'any_cell', 'source_line', 'row_id', 'reporting_period_total')
-        and not regexp_matches(c, '^m_[0-9]{4}_[0-9]{2}$'))) as item_key
+    hash(*columns(lambda c: c not in ('metric_type', 'item_name', 'source_line', 'row_id', 'reporting_period_total', 'has_cells')))
+        as item_key
 from named

@@ -4,8 +4,13 @@ delete from usage_counts as c
 using usage_rows as r
 where r.import_id = c.import_id
     and r.row_id = c.row_id
-    and r.library_code = $library_code
-    and r.report_id = $report_id
+    and c.import_id in (
+        select import_id
+        from imports
+        where library_code = $library_code
+            and report_id = $report_id
+            and list_has_any(months, cast($months as date[]))
+    )
     and c.month in (select unnest(cast($months as date[])))
     and coalesce(r.platform, '') in (
         select distinct coalesce(platform, '') from stage_rows where row_class = 'data'

@@ -1,10 +1,17 @@
 -- Stored counts the staged file replaces, per earlier import: same library,
--- report and platform, in the months the file covers.
+-- report and platform, in the months the file covers. Only imports whose own
+-- months overlap these are looked at, so the cost does not grow with the database.
+with earlier as (
+    select import_id
+    from imports
+    where library_code = $library_code
+        and report_id = $report_id
+        and list_has_any(months, cast($months as date[]))
+)
 select c.import_id, count(*) as rows
 from usage_counts as c
 join usage_rows as r on r.import_id = c.import_id and r.row_id = c.row_id
-where r.library_code = $library_code
-    and r.report_id = $report_id
+where c.import_id in (select import_id from earlier)
     and c.month in (select unnest(cast($months as date[])))
     and coalesce(r.platform, '') in (
         select distinct coalesce(platform, '') from stage_rows where row_class = 'data'

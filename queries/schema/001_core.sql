@@ -48,8 +48,9 @@ create table if not exists imports (
     rows integer not null,             -- data rows read from the file
     skipped integer not null,          -- data rows dropped (totals, aggregates, no Metric_Type)
     long_rows bigint not null,         -- (row, month) counts stored in usage
-    replaced_rows bigint not null,     -- usage rows of earlier imports this file replaced
+    replaced_rows bigint not null,     -- counts of earlier imports this file replaced
     replaced_imports integer[],
+    superseded_rows bigint not null default 0,  -- counts of this file later replaced by others
     warnings varchar[],
     synthetic boolean not null,        -- the file says it is generated sample data
     imported_at timestamp not null default current_timestamp,

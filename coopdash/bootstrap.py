@@ -1,0 +1,51 @@
+"""First run: build the database from the bundled sample exports when there is none.
+
+Built under a temporary name and moved into place only when complete, so a run
+that is interrupted leaves no half-built database for the next start to trust.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from coopdash import db
+from coopdash.load import ImportResult, expand_paths, import_files
+from coopdash.registry import ROOT, Registry
+
+SAMPLE_DIR = ROOT / "data" / "sample"
+
+
+def build_from_sample(
+    path: Path,
+    registry: Registry,
+    sample_dir: Path = SAMPLE_DIR,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ImportResult]:
+    """Import every sample export into a new database at `path`."""
+    building = path.with_name(path.name + ".building")
+    building.unlink(missing_ok=True)
+    files = expand_paths([sample_dir])
+    con = db.connect(building)
+    try:
+        db.sync_registry(con, registry)
+        results = []
+        imported = import_files(con, files, registry, imported_by="first run (bundled sample data)")
+        for done, result in enumerate(imported, start=1):
+            results.append(result)
+            if progress:
+                progress(done, len(files))
+    finally:
+        con.close()
+    os.replace(building, path)
+    return results
+
+
+def refresh(path: Path, registry: Registry) -> None:
+    """Bring an existing database up to date: schema applied, registry copied in."""
+    con = db.connect(path)
+    try:
+        db.sync_registry(con, registry)
+    finally:
+        con.close()

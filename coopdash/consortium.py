@@ -1,0 +1,45 @@
+"""The consortium's own facts that are not about one library: its name and milestones.
+
+Read from data/consortium.toml, so another consortium changes a file, not code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from coopdash.errors import RegistryError
+from coopdash.registry import ROOT
+
+DEFAULT_CONSORTIUM = ROOT / "data" / "consortium.toml"
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: date
+    label_en: str
+    label_zh: str
+
+
+@dataclass(frozen=True)
+class Consortium:
+    name_en: str
+    name_zh: str
+    milestones: tuple[Milestone, ...]
+
+
+def load_consortium(path: Path = DEFAULT_CONSORTIUM) -> Consortium:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        milestones = tuple(
+            Milestone(m["date"], m.get("label_en", ""), m.get("label_zh", ""))
+            for m in data.get("milestones", [])
+        )
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise RegistryError(f"{path.name}: cannot read the consortium settings ({exc})") from None
+    bad = [m for m in milestones if not isinstance(m.date, date)]
+    if bad:
+        raise RegistryError(f"{path.name}: milestone date '{bad[0].date}' is not a date (YYYY-MM-DD)")
+    return Consortium(data.get("name_en", ""), data.get("name_zh", ""), milestones)
