@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Console(highlight=False)
     if not out.is_terminal:
         out = Console(highlight=False, width=200)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         if args.command == "import":
             return run_import(args, out, err)

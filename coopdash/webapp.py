@@ -63,15 +63,26 @@ def _refreshed(path: Path) -> Path:
     """Once per process: schema applied and registry copied in, unless an import holds the file."""
     try:
         bootstrap.refresh(path, registry())
-    except duckdb.IOException:
-        pass  # another process is writing: read the file as it is
+    except db.DatabaseBusy:
+        pass  # an import is writing: read the file as it is
     return path
 
 
 @contextmanager
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one page run; never shared between sessions."""
-    con = duckdb.connect(str(prepare_database()), read_only=True)
+    """A read-only connection for one query; never shared between sessions.
+
+    While an import writes the file, DuckDB refuses readers from other processes:
+    the page says so and stops rather than failing.
+    """
+    try:
+        con = duckdb.connect(str(prepare_database()), read_only=True)
+    except duckdb.IOException:
+        st.info(
+            "The database is being updated by an import right now. Reload the page in a moment.",
+            icon=":material/hourglass_top:",
+        )
+        st.stop()
     try:
         yield con
     finally:
@@ -86,11 +97,11 @@ def data_status() -> pd.Series:
 def query(function: Callable, *args):
     """Run `function(con, *args)` from a pure module, cached until the next import."""
     version = int(data_status().data_version)
-    return _cached(function.__module__, function.__name__, version, args)
+    return _cached(str(prepare_database()), version, function.__module__, function.__name__, args)
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=500)
-def _cached(module: str, name: str, data_version: int, args: tuple):
+def _cached(database: str, data_version: int, module: str, name: str, args: tuple):
     function = getattr(importlib.import_module(module), name)
     with connection() as con:
         return function(con, *args)

@@ -1,0 +1,30 @@
+"""The dashboard's entry: page setup, the shared notices, navigation.
+
+    streamlit run dashboard.py
+
+On a fresh checkout the database is built from the bundled synthetic sample
+exports first (data/sample/); set COOPDASH_DB to use another database file.
+"""
+
+import streamlit as st
+
+from coopdash.webapp import consortium, data_status, prepare_database, synthetic_notice
+
+st.set_page_config(
+    page_title="Library cooperation dashboard",
+    page_icon=":material/public:",
+    layout="wide",
+)
+st.logo("data/logo.svg", size="large")
+
+prepare_database()
+status = data_status()
+st.sidebar.caption(consortium().name_en + " · " + consortium().name_zh)
+synthetic_notice(status)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/uptake.py", title="Uptake by city", icon=":material/bar_chart:", default=True),
+    ]
+)
+navigation.run()

@@ -1,0 +1,58 @@
+"""The documentation says what is true: commands, the schema page, the CI script."""
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from coopdash import db
+from coopdash.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"```bash\n(.+?)\n```", README, flags=re.S)
+
+
+def test_readme_gives_the_two_commands_first():
+    start, test = readme_commands()[:2]
+    assert start.endswith("streamlit run dashboard.py")
+    assert test.endswith("python -m pytest")
+    assert "requirements.txt" in start and "requirements-dev.txt" in test
+
+
+def test_ci_runs_the_readmes_test_command_verbatim():
+    test_command = readme_commands()[1]
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_every_documented_cli_command_and_flag_exists():
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for command, flags in re.findall(r"python -m coopdash (\w+)([^\n`]*)", README):
+        assert command in commands, command
+        known = {option for action in commands[command]._actions for option in action.option_strings}
+        for flag in re.findall(r"--[a-z-]+", flags):
+            assert flag in known, f"{command} {flag}"
+
+
+def test_schema_page_lists_every_column(tmp_path):
+    con = db.connect(tmp_path / "schema.duckdb")
+    page = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    for table in ("libraries", "imports", "usage"):
+        section = page.split(f"## `{table}`", 1)[1].split("\n## ", 1)[0]
+        columns = [name for (name,) in con.execute(f"select column_name from (describe {table})").fetchall()]  # noqa: S608
+        missing = [c for c in columns if f"`{c}`" not in section]
+        assert not missing, f"docs/schema.md does not document {table}: {missing}"
+    con.close()
+
+
+def test_schema_is_idempotent(tmp_path):
+    path = tmp_path / "twice.duckdb"
+    db.connect(path).close()
+    con = db.connect(path)  # applying the schema again changes nothing and fails on nothing
+    assert con.execute("select count(*) from schema_version").fetchone()[0] == 1
+    con.close()
+    assert duckdb.connect(str(path), read_only=True).execute("select count(*) from usage").fetchone()[0] == 0
