@@ -89,11 +89,14 @@ def monthly_trend(
                 mode="lines",
                 stackgroup="usage",
                 line={"width": 0.5, "color": colours.get(code)},
+                fillcolor=colours.get(code),
                 hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,}}<extra></extra>",
             )
         )
     for milestone in milestones:
         _mark(fig, milestone.date, milestone.label_en)
+    if not df.empty:
+        fig.update_xaxes(range=[df["month"].min(), df["month"].max()])
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
     fig.update_yaxes(title=value_label, tickformat=",")
     return _layout(fig, height=480)
@@ -107,5 +110,5 @@ def _mark(fig: go.Figure, when: date, text: str) -> None:
     )  # fmt: skip
     fig.add_annotation(
         x=when, xref="x", y=1, yref="paper", text=f"{when:%Y-%m-%d} {text}", showarrow=False,
-        xanchor="right", yanchor="top", font={"color": MILESTONE, "size": 13}, bgcolor="rgba(255,255,255,0.8)",
+        xanchor="left", yanchor="top", xshift=4, font={"color": MILESTONE, "size": 13}, bgcolor="rgba(255,255,255,0.8)",
     )  # fmt: skip

@@ -50,7 +50,7 @@ c.metric(
 
 value = "per_10k_residents" if per_capita else "total"
 value_label = f"{metric} per 10,000 residents" if per_capita else metric
-st.subheader(f"{measure.label}, {year}" + (" per 10,000 residents" if per_capita else ""))
+st.subheader(f"{measure.label}{' per 10,000 residents' if per_capita else ''}, {year}")
 st.plotly_chart(
     charts.uptake_bars(
         table[table.total > 0] if table.total.any() else table,
@@ -74,7 +74,18 @@ if not incomplete.empty:
     )
 
 with st.expander("The figures as a table"):
-    st.dataframe(uptake.table_for_display(table), hide_index=True, width="stretch")
+    whole = st.column_config.NumberColumn(format="localized")
+    st.dataframe(
+        uptake.table_for_display(table),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Residents": whole,
+            "Total": whole,
+            "Previous year": whole,
+            "Per 10,000 residents": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
 with st.expander("Files these figures come from"):
     st.dataframe(query(uptake.files_behind, year, metric), hide_index=True, width="stretch")
 
@@ -89,8 +100,7 @@ st.plotly_chart(
     config={"displaylogo": False},
 )
 st.caption(
-    "Stacked by member library: the top edge is the consortium total. The dashed line marks "
-    + "; ".join(f"{m.date:%d %B %Y}: {m.label_en}" for m in consortium().milestones)
-    + ". "
-    + uptake.how_computed(measure)
+    "Stacked by member library: the top edge is the consortium total, counted as above. The dashed line marks "
+    + "; ".join(f"{m.date:%-d %B %Y}: {m.label_en}" for m in consortium().milestones)
+    + "."
 )
