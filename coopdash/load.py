@@ -398,6 +398,13 @@ def check_staged(con, report: CounterReport, library) -> Checks:
             skipped += count
             named = f" such as '{names[0]}'" if names and names[0] else ""
             warnings.append(f"{count} {noun}{named} {consequence} ({where} {_numbers(lines, count)})")
+    reformatted = sql.rows(con, "import/counter_reformatted_cells")
+    if reformatted:
+        n, line, month, cell = reformatted[0]
+        warnings.append(
+            f"{n} count(s) were not written as plain digits (first: {where} {line} {month_label(month)} "
+            f"'{cell}'); read as whole numbers"
+        )
     bad = sql.rows(con, "import/counter_bad_cells")
     if bad:
         examples = ", ".join(

@@ -178,27 +178,41 @@ def imported(con, registry, path, library=None):
 
 
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "warning"),
     [
-        ("bom.tsv", "\ufeff" + tabular()),
-        ("crlf.csv", tabular(delimiter=",").replace("\n", "\r\n")),
-        ("semicolon.csv", tabular(delimiter=";")),
-        ("utf16.txt", tabular().encode("utf-16")),  # Excel's "Unicode text"
-        ("gb18030.csv", tabular(header={"Institution_Name": "杭州图书馆"}, delimiter=",").encode("gb18030")),
+        ("bom.tsv", "\ufeff" + tabular(), None),
+        ("crlf.csv", tabular(delimiter=",").replace("\n", "\r\n"), None),
+        ("semicolon.csv", tabular(delimiter=";"), None),
+        ("utf16.txt", tabular().encode("utf-16"), "the file is UTF-16 text, not the UTF-8 COUNTER asks for"),
+        (
+            "gb18030.csv",
+            tabular(header={"Institution_Name": "杭州图书馆"}, delimiter=",").encode("gb18030"),
+            "the file is GB18030 text, not the UTF-8 COUNTER asks for; it was read as GB18030",
+        ),
+        (
+            "french.tsv",
+            tabular(months=["janv.-2022", "févr.-2022", "mars-2022"]),
+            "3 month heading(s) are not in COUNTER's Mmm-yyyy form (first: 'janv.-2022'); read as months",
+        ),
     ],
 )
-def test_encodings_and_delimiters(tmp_path, con, registry, name, content):
+def test_encodings_delimiters_and_month_headings(tmp_path, con, registry, name, content, warning):
     result = imported(con, registry, write(tmp_path, name, content))
     assert result.library == "hangzhou"
     assert stored_sums(con) == EXPECTED
-    assert result.warnings == []
+    if warning is None:
+        assert result.warnings == []
+    else:
+        assert len(result.warnings) == 1 and result.warnings[0].startswith(warning)
 
 
 def test_thousands_separators_and_counts_as_text(tmp_path, con, registry):
     rows = [r[:5] + ["1,060", "1,000", " 20 ", "40.0"] for r in ROWS_TR[:1]]
     result = imported(con, registry, write(tmp_path, "thousands.csv", tabular(rows=rows, delimiter=",")))
     assert stored_sums(con) == {"Total_Item_Investigations": 1060}
-    assert result.warnings == []
+    assert result.warnings == [
+        "3 count(s) were not written as plain digits (first: line 15 Jan-2022 '1,000'); read as whole numbers"
+    ]
 
 
 def test_excel_date_headings_and_numeric_release(tmp_path, con, registry):
@@ -218,6 +232,9 @@ def test_excel_date_headings_and_numeric_release(tmp_path, con, registry):
     result = imported(con, registry, write(tmp_path, "dates.xlsx", buffer.getvalue()))
     assert result.release == "5"
     assert stored_sums(con) == EXPECTED
+    assert result.warnings == [
+        "3 month heading(s) are not in COUNTER's Mmm-yyyy form (first: an Excel date cell); read as months (e.g. Jan-2022)"
+    ]
     assert [m.month for (m,) in con.execute("select distinct month from usage order by 1").fetchall()] == [
         1,
         2,

@@ -26,6 +26,8 @@ from coopdash.sample import SYNTHETIC_MARKER
 _R4_IDS = re.compile(r"^(JR|BR|DB|PR|MR|TR)\d[A-Z_0-9]*$")
 # Exceptions after which an empty report is not "no usage" but "no answer".
 _NOT_A_REPORT = re.compile(r"^(1011|1020|20[0-9]{2}|303[1-9]|30[5-7][0-9])\b")
+# COUNTER's own month headings: tabular Mmm-yyyy (English), JSON yyyy-mm.
+_STANDARD_MONTH = re.compile(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{4}|\d{4}-\d{2}")
 _FAMILY_COLUMNS = {"IR": "Item", "TR": "Title", "DR": "Database"}
 
 
@@ -89,6 +91,10 @@ def _text(value: object) -> str:
 def assemble(parts: TabularParts, file_name: str) -> CounterReport:
     header = parts.header
     warnings = list(parts.warnings)
+    if parts.encoding.startswith(("gb18030", "utf-16")):
+        warnings.append(
+            f"the file is {parts.encoding.upper()} text, not the UTF-8 COUNTER asks for; it was read as {parts.encoding.upper()}"
+        )
     release = fields.parse_release(header.get("Release"), file_name)
     report_id = _report_id(header, release, file_name, warnings)
     spec = counter_spec.REPORTS[report_id]
@@ -217,6 +223,7 @@ def _columns(heading: list[object], file_name: str, warnings: list[str]):
     names: dict[str, str] = {}
     headings: set[str] = set()
     months: list[tuple[date, str]] = []
+    odd_months: list[tuple[object, date]] = []
     unknown = []
     for index, cell in enumerate(heading):
         column = f"c{index}"
@@ -230,6 +237,8 @@ def _columns(heading: list[object], file_name: str, warnings: list[str]):
             headings.add(canonical)
         else:
             month = fields.parse_month_heading(cell)
+            if month and not (isinstance(cell, str) and _STANDARD_MONTH.fullmatch(cell.strip())):
+                odd_months.append((cell, month))
             if month:
                 name = f"m_{month.year:04d}_{month.month:02d}"
                 if name in names.values():
@@ -246,6 +255,14 @@ def _columns(heading: list[object], file_name: str, warnings: list[str]):
         raise ReportFormatError(f"column(s) given twice: {', '.join(twice)}", file=file_name)
     if unknown:
         warnings.append(f"column(s) {', '.join(repr(u) for u in unknown)} are not COUNTER columns; ignored")
+    if odd_months:
+        cell, month = odd_months[0]
+        shown = cell.isoformat() if hasattr(cell, "isoformat") else str(cell)
+        kind = "an Excel date cell" if hasattr(cell, "isoformat") else f"'{shown}'"
+        warnings.append(
+            f"{len(odd_months)} month heading(s) are not in COUNTER's Mmm-yyyy form (first: {kind}); "
+            f"read as months (e.g. {fields.month_label(month)})"
+        )
     months.sort()
     return names, months, headings
 
