@@ -99,6 +99,12 @@ def read_file(path: Path, data: bytes | None = None) -> ReadFile:
         read.cells = month_cells(read.rows)
     except CoopdashError as exc:
         read.error = exc
+    except Exception as exc:  # a reader bug must not end the batch; say it plainly instead
+        read.error = ImportFailed(
+            f"the file could not be read ({type(exc).__name__}: {exc}); this is a fault in coopdash, "
+            "please report it with the file",
+            file=path.name,
+        )
     return read
 
 
@@ -155,6 +161,11 @@ def store(
         result.error = f"{read.path.name}: {exc}"
     except duckdb.Error as exc:
         result.error = f"{read.path.name}: the database refused the import ({exc}); nothing was changed"
+    except Exception as exc:  # the transaction was rolled back; keep the batch going
+        result.error = (
+            f"{read.path.name}: the import stopped on an unexpected {type(exc).__name__} ({exc}); "
+            "nothing was changed. This is a fault in coopdash: please report it with the file"
+        )
     return result
 
 

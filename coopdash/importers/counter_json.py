@@ -222,20 +222,31 @@ def _parent_columns(parent: dict) -> dict[str, str | None]:
     return {k: v for k, v in columns.items() if v is not None}
 
 
+def _objects(value, what: str, file_name: str, number: int) -> list[dict]:
+    """A JSON list of objects, as the SUSHI schema requires, or a clear refusal."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ReportFormatError(
+            f"Report_Items entry {number}: {what} is not a list of objects", file=file_name
+        )
+    return value
+
+
 def _r5_rows(item: dict, file_name: str, number: int):
     columns = _item_columns(item)
     if isinstance(item.get("Item_Parent"), dict):
         columns.update(_parent_columns(item["Item_Parent"]))
     by_metric: dict[str, dict[str, int | str]] = defaultdict(dict)
-    for performance in item.get("Performance") or []:
-        period = (performance or {}).get("Period") or {}
-        month = parse_date(period.get("Begin_Date"))
+    for performance in _objects(item.get("Performance"), "Performance", file_name, number):
+        period = performance.get("Period")
+        month = parse_date(period.get("Begin_Date")) if isinstance(period, dict) else None
         if month is None:
             raise ReportFormatError(
                 f"Report_Items entry {number}: a Performance period has no valid Begin_Date", file=file_name
             )
         key = f"{month.year:04d}-{month.month:02d}"
-        for instance in performance.get("Instance") or []:
+        for instance in _objects(performance.get("Instance"), "Instance", file_name, number):
             metric = str(instance.get("Metric_Type") or "")
             counts = by_metric[metric]
             counts[key] = _add(counts.get(key), instance.get("Count"))
@@ -252,11 +263,14 @@ def _r51_rows(item: dict, file_name: str, number: int):
                     yield {**parent, **columns}, metric, counts
         return
     columns = _item_columns(item)
-    for attributes in item.get("Attribute_Performance") or []:
-        if not isinstance(attributes, dict):
-            continue
+    for attributes in _objects(item.get("Attribute_Performance"), "Attribute_Performance", file_name, number):
         row_columns = {**columns, **{k: cell_text(attributes[k]) for k in _ATTRIBUTES if k in attributes}}
-        for metric, months in (attributes.get("Performance") or {}).items():
+        performance = attributes.get("Performance") or {}
+        if not isinstance(performance, dict):
+            raise ReportFormatError(
+                f"Report_Items entry {number}: Performance is not an object of metrics", file=file_name
+            )
+        for metric, months in performance.items():
             if not isinstance(months, dict):
                 raise ReportFormatError(
                     f"Report_Items entry {number}: Performance of {metric} is not a month -> count object",

@@ -200,21 +200,28 @@ def cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def read_workbook(data: bytes, file_name: str, fmt: str) -> TabularParts:
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise ReportFormatError(f"cannot open the {fmt.upper()} workbook ({exc})", file=file_name) from None
-    sheets = workbook.sheet_names
-    if not sheets:
-        raise ReportFormatError("the workbook has no sheets", file=file_name)
-    chosen = None
-    for name in sheets:
+def _first_report_sheet(workbook: CalamineWorkbook) -> list[list]:
+    """The rows of the sheet that holds the report: the first whose A1 is a header key."""
+    if not workbook.sheet_names:
+        raise ReportFormatError("the workbook has no sheets")
+    for name in workbook.sheet_names:
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if rows and rows[0] and (header_key(rows[0][0]) or _R4_TITLE.search(str(rows[0][0] or ""))):
-            chosen = rows
-            break
-    rows = chosen if chosen is not None else workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            return rows
+    return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def read_workbook(data: bytes, file_name: str, fmt: str) -> TabularParts:
+    try:
+        rows = _first_report_sheet(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    except ReportFormatError as exc:
+        exc.file = file_name
+        raise
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise ReportFormatError(
+            f"the {fmt.upper()} workbook is damaged and cannot be read ({type(exc).__name__}: {exc})",
+            file=file_name,
+        ) from None
     header, heading, heading_line = split_header(
         ((i + 1, [cell for cell in row]) for i, row in enumerate(rows)), file_name
     )
