@@ -180,7 +180,7 @@ def run_status(args, out: Console) -> int:
         + f", {totals.usage_rows:,} usage rows"
         + (f", {totals.first_month:%Y-%m} to {totals.last_month:%Y-%m}" if totals.usage_rows else "")
     )
-    registry_order = {code: i for i, code in enumerate(Registry.load(Path(args.registry)).libraries)}
+    members = list(Registry.load(Path(args.registry)).libraries)
     for report_id, part in coverage.groupby("report_id", sort=True):
         years = sorted(part.year.unique())
         out.print(f"\n[bold]{report_id}[/bold]: months covered per year")
@@ -189,13 +189,10 @@ def run_status(args, out: Console) -> int:
         for year in years:
             table.add_column(str(year), justify="right")
         cells = {(row.library_code, row.year): row.months for row in part.itertuples()}
-        for code in sorted(
-            part.library_code.unique(), key=lambda c: registry_order.get(c, len(registry_order))
-        ):
-            table.add_row(
-                code,
-                *(_coverage_cell(cells.get((code, year), 0)) for year in years),
-            )
+        # Every member, so a library with no report at all shows as a gap, not as nothing.
+        others = sorted(set(part.library_code) - set(members))
+        for code in members + others:
+            table.add_row(code, *(_coverage_cell(cells.get((code, year), 0)) for year in years))
         out.print(table)
     return 0
 
