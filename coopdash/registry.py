@@ -37,7 +37,11 @@ COLUMNS = (
 LEVELS = ("province", "city", "district", "other")
 # Alias namespaces. `name` is a spelling of the institution's name; the others
 # are the identifier types COUNTER's Institution_ID and catalogue records use.
-ALIAS_KINDS = ("name", "oclc", "isil", "isni", "ror", "proprietary", "cnmarc", "marc_org")
+# `sample` holds the invented codes the synthetic sample data uses (SYN-...):
+# they can never clash with a real code, and can be deleted with the sample.
+ALIAS_KINDS = ("name", "oclc", "isil", "isni", "ror", "proprietary", "cnmarc", "marc_org", "sample")
+# The kinds a cataloguing agency code (MARC 21 040, UNIMARC 801 $b) may be.
+AGENCY_KINDS = ("oclc", "marc_org", "isil", "cnmarc", "sample", "name")
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 
 
@@ -172,6 +176,16 @@ class Registry:
         except KeyError:
             known = ", ".join(sorted(self.libraries))
             raise UnknownInstitution(f"no member library with code '{code}' (known: {known})") from None
+
+    def find_agency(self, code: str) -> str | None:
+        """The library a cataloguing agency code (040 $a/$d, 801 $b) stands for, or None.
+
+        The code carries no namespace, so every agency kind is tried; a code that
+        two libraries claim under different kinds is ambiguous and gives None.
+        """
+        value = normalise(code)
+        found = {self._by_key[(kind, value)] for kind in AGENCY_KINDS if (kind, value) in self._by_key}
+        return found.pop() if len(found) == 1 else None
 
     def find(self, names: list[str], identifiers: list[tuple[str, str]]) -> str | None:
         """The code of the one library these names/identifiers point to, or None.
