@@ -103,13 +103,13 @@ def write_files(out: Path, titles: int, month_count: int) -> tuple[list[Path], i
 
 def run_coopdash(files: list[Path], database: Path) -> int:
     from coopdash import db
-    from coopdash.load import import_files
+    from coopdash.load import ImportContext, import_files
 
     registry = Registry.load()
     con = db.connect(database)
     db.sync_registry(con, registry)
     stored = 0
-    for result in import_files(con, files, registry):
+    for result in import_files(con, files, ImportContext(registry)):
         if result.status != "imported":
             raise SystemExit(f"{result.path}: {result.status} {result.error}")
         stored += result.long_rows

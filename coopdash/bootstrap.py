@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coopdash import db
-from coopdash.load import ImportResult, expand_paths, import_files
+from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import ROOT, Registry
 
 SAMPLE_DIR = ROOT / "data" / "sample"
@@ -31,7 +31,8 @@ def build_from_sample(
     try:
         db.sync_registry(con, registry)
         results = []
-        imported = import_files(con, files, registry, imported_by="first run (bundled sample data)")
+        context = ImportContext(registry, imported_by="first run (bundled sample data)")
+        imported = import_files(con, files, context)
         for done, result in enumerate(imported, start=1):
             results.append(result)
             if progress:

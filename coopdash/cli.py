@@ -20,7 +20,7 @@ from rich.table import Table
 
 from coopdash import db, sql
 from coopdash.errors import CoopdashError
-from coopdash.load import ImportResult, expand_paths, import_files
+from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import DEFAULT_REGISTRY, Registry
 
 OK_STATUSES = {"imported", "unchanged", "replaced"}
@@ -40,13 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
             "--registry", metavar="CSV", default=str(DEFAULT_REGISTRY), help="member registry CSV"
         )
 
-    imp = commands.add_parser("import", help="import usage exports (files or folders)")
+    imp = commands.add_parser(
+        "import", help="import COUNTER usage, MARC catalogue records and OCLC statistics (files or folders)"
+    )
     imp.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     add_db(imp)
     imp.add_argument(
         "--library",
         metavar="CODE",
         help="member library the files belong to, when their own identifiers are not in the registry",
+    )
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a catalogue file with any unreadable record, instead of skipping and listing those records",
     )
     imp.add_argument("--json", action="store_true", help="print one JSON object per file instead of a table")
 
@@ -105,7 +112,8 @@ def run_import(args, out: Console, err: Console) -> int:
             disable=not show_progress,
         ) as progress:
             task = progress.add_task("importing", total=len(files))
-            for result in import_files(con, files, registry, args.library):
+            context = ImportContext(registry, library=args.library, strict=args.strict)
+            for result in import_files(con, files, context):
                 progress.update(task, description=f"importing {Path(result.path).name[:40]}")
                 results.append(result)
                 if args.json:

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from coopdash import db, sql
-from coopdash.load import import_file
+from coopdash.load import ImportContext, import_file
 from tests.conftest import tabular
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,7 +144,7 @@ def test_real_data_carries_no_synthetic_label(tmp_path, monkeypatch, registry):
             rows=[["Plat", "Total_Item_Requests", "6", "1", "2", "3"]],
         )
     )
-    assert import_file(con, path, registry).status == "imported"
+    assert import_file(con, path, ImportContext(registry)).status == "imported"
     con.close()
     at = app(database, monkeypatch)
     assert not at.exception

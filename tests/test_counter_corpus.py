@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from coopdash.load import import_file
+from coopdash.load import ImportContext, import_file
 from tests.conftest import CORPUS
 
 FACTS = [
@@ -17,7 +17,7 @@ def test_corpus_file_imports_exactly(con, registry, fact):
     facts = fact["facts"]
     # The samples are for invented institutions, as a consortium's own exports
     # would be before their identifiers are in the registry: name the library.
-    result = import_file(con, CORPUS / fact["file"], registry, library="hangzhou")
+    result = import_file(con, CORPUS / fact["file"], ImportContext(registry, library="hangzhou"))
 
     assert result.status == "imported", result.error
     assert result.report_id == facts["report_id"]
@@ -42,9 +42,8 @@ def test_three_formats_of_one_report_store_identical_rows(con, registry):
         con.execute("delete from usage_counts")
         con.execute("delete from usage_rows")
         con.execute("delete from imports")
-        result = import_file(
-            con, CORPUS / f"counter/counter-validator__50-Sample-TR.{suffix}", registry, "hangzhou"
-        )
+        path = CORPUS / f"counter/counter-validator__50-Sample-TR.{suffix}"
+        result = import_file(con, path, ImportContext(registry, "hangzhou"))
         assert result.status == "imported", result.error
         stored.append(
             con.execute(

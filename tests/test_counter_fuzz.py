@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coopdash.load import import_file
+from coopdash.load import ImportContext, import_file
 from tests.conftest import CORPUS, snapshot
 
 FILES = sorted((CORPUS / "counter").iterdir())
@@ -49,7 +49,7 @@ def test_damaged_files_never_crash_and_never_half_write(con, registry, seed):
         source = rng.choice(FILES)
         name = f"seed{seed}_case{case}_{source.name}"
         before = snapshot(con)
-        result = import_file(con, Path(name), registry, "hangzhou", data=damaged(rng, source))
+        result = import_file(con, Path(name), ImportContext(registry, "hangzhou"), data=damaged(rng, source))
         if result.status == "failed":
             assert result.error.startswith(name + ":"), result.error
             assert "fault in coopdash" not in result.error, result.error

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from coopdash.counter_spec import CONSISTENCY_RULES
-from coopdash.load import import_file
+from coopdash.load import ImportContext, import_file
 from tests.conftest import COLUMNS_TR, ROWS_TR, snapshot, sushi_json, tabular
 
 
@@ -28,7 +28,7 @@ def stored_sums(con) -> dict:
 def refused(con, registry, path, library=None):
     """Import a file that must fail; return the message after checking nothing changed."""
     before = snapshot(con)
-    result = import_file(con, path, registry, library)
+    result = import_file(con, path, ImportContext(registry, library))
     assert result.status == "failed"
     assert result.error.startswith(path.name + ":"), result.error
     assert "Traceback" not in result.error
@@ -172,7 +172,7 @@ EXPECTED = {
 
 
 def imported(con, registry, path, library=None):
-    result = import_file(con, path, registry, library)
+    result = import_file(con, path, ImportContext(registry, library))
     assert result.status == "imported", result.error
     return result
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coopdash import db
 from coopdash.cli import main
-from coopdash.load import import_file
+from coopdash.load import ImportContext, import_file
 from tests.conftest import ROWS_TR, snapshot, tabular
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,10 +20,10 @@ def total(con) -> int:
 def test_reimporting_the_same_file_changes_nothing(tmp_path, con, registry):
     path = tmp_path / "tr.tsv"
     path.write_text(tabular())
-    first = import_file(con, path, registry)
+    first = import_file(con, path, ImportContext(registry))
     before = snapshot(con)
 
-    again = import_file(con, path, registry)
+    again = import_file(con, path, ImportContext(registry))
 
     assert first.status == "imported"
     assert again.status == "unchanged"
@@ -35,20 +35,20 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, con, registry):
 def test_same_file_under_another_name_is_still_the_same_report(tmp_path, con, registry):
     (tmp_path / "a.tsv").write_text(tabular())
     (tmp_path / "copy of a.tsv").write_text(tabular())
-    import_file(con, tmp_path / "a.tsv", registry)
-    assert import_file(con, tmp_path / "copy of a.tsv", registry).status == "unchanged"
+    import_file(con, tmp_path / "a.tsv", ImportContext(registry))
+    assert import_file(con, tmp_path / "copy of a.tsv", ImportContext(registry)).status == "unchanged"
     assert total(con) == 168
 
 
 def test_a_new_report_for_the_same_months_replaces_them_and_says_how_many(tmp_path, con, registry):
     (tmp_path / "q1.tsv").write_text(tabular())
-    first = import_file(con, tmp_path / "q1.tsv", registry)
+    first = import_file(con, tmp_path / "q1.tsv", ImportContext(registry))
     corrected = [row[:5] + [str(int(row[5]) + 3), row[6], row[7], str(int(row[8]) + 3)] for row in ROWS_TR]
     (tmp_path / "q1_corrected.tsv").write_text(
         tabular(rows=corrected, header={"Created": "2022-05-01T00:00:00Z"})
     )
 
-    second = import_file(con, tmp_path / "q1_corrected.tsv", registry)
+    second = import_file(con, tmp_path / "q1_corrected.tsv", ImportContext(registry))
 
     assert second.status == "replaced"
     assert second.replaced_rows == first.long_rows == 18
@@ -63,7 +63,7 @@ def test_a_new_report_for_the_same_months_replaces_them_and_says_how_many(tmp_pa
 
 def test_other_months_platforms_and_reports_are_not_replaced(tmp_path, con, registry):
     (tmp_path / "q1.tsv").write_text(tabular())
-    import_file(con, tmp_path / "q1.tsv", registry)
+    import_file(con, tmp_path / "q1.tsv", ImportContext(registry))
     april = tabular(
         header={"Reporting_Period": "Begin_Date=2022-04-01; End_Date=2022-04-30"},
         months=["Apr-2022"],
@@ -78,7 +78,7 @@ def test_other_months_platforms_and_reports_are_not_replaced(tmp_path, con, regi
     (tmp_path / "view.tsv").write_text(view)
 
     statuses = [
-        import_file(con, tmp_path / name, registry).status
+        import_file(con, tmp_path / name, ImportContext(registry)).status
         for name in ("apr.tsv", "other_platform.tsv", "view.tsv")
     ]
 

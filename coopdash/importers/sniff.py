@@ -84,3 +84,27 @@ def detect_delimiter(text: str, known_first_cells: set[str]) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def looks_like_iso2709(data: bytes) -> bool:
+    """A MARC (ISO 2709) record starts with a 24-byte leader: five digits of length,
+    then indicator and subfield-code counts, base address digits, and '4500' style
+    entry map; field terminators follow soon after."""
+    head = data.lstrip(b"\r\n\t \xef\xbb\xbf")[:24]
+    return len(head) == 24 and head[:5].isdigit() and head[12:17].isdigit() and b"\x1e" in data[:100_000]
+
+
+def looks_like_marcxml(data: bytes) -> bool:
+    head = data[:20_000]
+    return (
+        b"<" in head[:200]
+        and (b"loc.gov/MARC21/slim" in head or b"<record" in head or b":record" in head)
+        and (b"datafield" in head or b"controlfield" in head or b"<leader" in head or b":leader" in head)
+    )
+
+
+def detect_kind(data: bytes) -> str:
+    """'catalogue' for MARC (binary or XML), else 'counter' (usage reports of any format)."""
+    if looks_like_iso2709(data) or looks_like_marcxml(data):
+        return "catalogue"
+    return "counter"

@@ -5,7 +5,7 @@ insert into imports (
     created, created_by, rows, skipped, long_rows, replaced_rows, replaced_imports,
     warnings, synthetic, imported_by
 ) values (
-    'counter', $file_name, $sha256, $bytes, $format, $encoding, $report_id, $report_name, $release,
+    $kind, $file_name, $sha256, $bytes, $format, $encoding, $report_id, $report_name, $release,
     $library_code, $institution_name, $institution_id, $period_begin, $period_end, $months,
     $created, $created_by, $rows, $skipped, $long_rows, $replaced_rows, $replaced_imports,
     $warnings, $synthetic, $imported_by

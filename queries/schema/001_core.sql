@@ -28,7 +28,7 @@ create sequence if not exists imports_seq start 1;
 -- One row per imported file: where every stored number came from.
 create table if not exists imports (
     import_id integer primary key default nextval('imports_seq'),
-    kind varchar not null,             -- 'counter'
+    kind varchar not null,             -- counter, catalogue, ill, cataloguing
     file_name varchar not null,
     sha256 varchar not null,
     bytes bigint not null,

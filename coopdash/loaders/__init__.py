@@ -1,0 +1,1 @@
+"""One loader per kind of file: read (pure, in the reader thread) and store (one transaction)."""
