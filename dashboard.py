@@ -25,6 +25,8 @@ synthetic_notice(status)
 navigation = st.navigation(
     [
         st.Page("pages/uptake.py", title="Uptake by city", icon=":material/bar_chart:", default=True),
+        st.Page("pages/contributions.py", title="Contributions", icon=":material/library_books:"),
+        st.Page("pages/services.py", title="OCLC services", icon=":material/swap_horiz:"),
     ]
 )
 navigation.run()

@@ -25,7 +25,7 @@ import duckdb
 
 from coopdash import sql
 from coopdash.errors import CoopdashError, ImportFailed, UnknownInstitution
-from coopdash.importers import sniff
+from coopdash.importers.kinds import detect_kind
 from coopdash.registry import Registry
 
 MAX_FILE_BYTES = int(os.environ.get("COOPDASH_MAX_FILE_MB", "200")) * 1024 * 1024
@@ -143,9 +143,9 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 
 def _loaders() -> dict[str, Any]:
-    from coopdash.loaders import counter
+    from coopdash.loaders import counter, statistics
 
-    return {"counter": counter}
+    return {"counter": counter, "statistics": statistics}
 
 
 def read_file(path: Path, context: ImportContext, data: bytes | None = None) -> ReadFile:
@@ -154,7 +154,7 @@ def read_file(path: Path, context: ImportContext, data: bytes | None = None) -> 
     try:
         data = _read(path) if data is None else data
         read.sha256, read.size = hashlib.sha256(data).hexdigest(), len(data)
-        read.kind = sniff.detect_kind(data)
+        read.kind = detect_kind(data, path.name)
         read.parsed = _loaders()[read.kind].read(data, path.name, context)
     except CoopdashError as exc:
         read.error = exc

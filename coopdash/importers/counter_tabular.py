@@ -18,12 +18,12 @@ from datetime import date, datetime
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from python_calamine import CalamineWorkbook
 
 from coopdash import counter_spec
 from coopdash.errors import ReportFormatError, UnsupportedReport
 from coopdash.importers import sniff
 from coopdash.importers.counter_fields import canonical_column
+from coopdash.importers.workbook import read_sheets
 
 HEADER_SCAN_ROWS = 100
 _R4_TITLE = re.compile(r"^\s*(journal|book|database|platform|multimedia|title)\s+report\s+\d|\(r4\)", re.I)
@@ -200,28 +200,17 @@ def cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _first_report_sheet(workbook: CalamineWorkbook) -> list[list]:
-    """The rows of the sheet that holds the report: the first whose A1 is a header key."""
-    if not workbook.sheet_names:
-        raise ReportFormatError("the workbook has no sheets")
-    for name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if rows and rows[0] and (header_key(rows[0][0]) or _R4_TITLE.search(str(rows[0][0] or ""))):
-            return rows
-    return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-
-
 def read_workbook(data: bytes, file_name: str, fmt: str) -> TabularParts:
-    try:
-        rows = _first_report_sheet(CalamineWorkbook.from_filelike(io.BytesIO(data)))
-    except ReportFormatError as exc:
-        exc.file = file_name
-        raise
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise ReportFormatError(
-            f"the {fmt.upper()} workbook is damaged and cannot be read ({type(exc).__name__}: {exc})",
-            file=file_name,
-        ) from None
+    sheets = read_sheets(data, file_name, fmt)
+    # The sheet that holds the report: the first whose A1 is a header key (or an R4 title).
+    rows = next(
+        (
+            rows
+            for rows in sheets
+            if rows and rows[0] and (header_key(rows[0][0]) or _R4_TITLE.search(str(rows[0][0] or "")))
+        ),
+        sheets[0],
+    )
     header, heading, heading_line = split_header(
         ((i + 1, [cell for cell in row]) for i, row in enumerate(rows)), file_name
     )

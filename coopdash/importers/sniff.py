@@ -42,7 +42,7 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
         encodings = ["utf-8-sig"]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
-    elif _looks_utf16(data):
+    elif looks_utf16(data):
         encodings = ["utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"]
     elif b"\x00" in data[:65536]:
         raise ReportFormatError(
@@ -64,7 +64,7 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
     )
 
 
-def _looks_utf16(data: bytes) -> bool:
+def looks_utf16(data: bytes) -> bool:
     sample = data[:200]
     return len(sample) >= 4 and (
         sample[1::2].count(0) > len(sample) // 3 or sample[0::2].count(0) > len(sample) // 3
@@ -101,10 +101,3 @@ def looks_like_marcxml(data: bytes) -> bool:
         and (b"loc.gov/MARC21/slim" in head or b"<record" in head or b":record" in head)
         and (b"datafield" in head or b"controlfield" in head or b"<leader" in head or b":leader" in head)
     )
-
-
-def detect_kind(data: bytes) -> str:
-    """'catalogue' for MARC (binary or XML), else 'counter' (usage reports of any format)."""
-    if looks_like_iso2709(data) or looks_like_marcxml(data):
-        return "catalogue"
-    return "counter"

@@ -37,7 +37,7 @@ create table if not exists imports (
     report_id varchar,
     report_name varchar,
     release varchar,
-    library_code varchar not null,
+    library_code varchar,              -- the library the file belongs to (NULL: several, e.g. a union catalogue export)
     institution_name varchar,
     institution_id varchar,
     period_begin date,

@@ -1,0 +1,27 @@
+-- Cataloguing activity per member library in year $year, from OCLC's statistics:
+-- new WorldCat records, holdings set, records replaced or enhanced, authority records.
+with summed as (
+    select
+        library_code,
+        sum(count) filter (where activity = 'new_records') as new_records,
+        sum(count) filter (where activity = 'holdings_set') as holdings_set,
+        sum(count) filter (where activity = 'records_replaced') as records_replaced,
+        sum(count) filter (where activity = 'authority_records') as authority_records
+    from cataloguing_activity
+    where month between make_date($year, 1, 1) and make_date($year, 12, 1)
+    group by library_code
+)
+select
+    l.code as library_code,
+    l.level,
+    l.name_en,
+    l.name_zh,
+    l.city_en,
+    l.city_zh,
+    coalesce(s.new_records, 0) as new_records,
+    coalesce(s.holdings_set, 0) as holdings_set,
+    coalesce(s.records_replaced, 0) as records_replaced,
+    coalesce(s.authority_records, 0) as authority_records
+from libraries as l
+left join summed as s on s.library_code = l.code
+order by l.code
