@@ -8,7 +8,14 @@ exports first (data/sample/); set COOPDASH_DB to use another database file.
 
 import streamlit as st
 
-from coopdash.webapp import consortium, data_status, prepare_database, synthetic_notice
+from coopdash.webapp import (
+    consortium,
+    data_status,
+    mark_entry,
+    prepare_database,
+    resume_wanted_page,
+    synthetic_notice,
+)
 
 st.set_page_config(
     page_title="Library cooperation dashboard",
@@ -17,6 +24,7 @@ st.set_page_config(
 )
 st.logo("data/logo.svg", size="large")
 
+mark_entry()
 prepare_database()
 status = data_status()
 st.sidebar.caption(consortium().name_en + " · " + consortium().name_zh)
@@ -29,4 +37,5 @@ navigation = st.navigation(
         st.Page("pages/services.py", title="OCLC services", icon=":material/swap_horiz:"),
     ]
 )
+resume_wanted_page()
 navigation.run()

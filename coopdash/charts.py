@@ -22,6 +22,8 @@ PALETTE = (
     "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#1F3A93", "#8CD17D",
 )  # fmt: skip
 INK = "#1f2933"
+# For what is not a library (roles, classes, kinds of work): shades of slate, never a city's colour.
+NEUTRAL = ("#334E68", "#829AB1", "#BCCCDC", "#D9E2EC")
 GRID = "#e4e7eb"
 MILESTONE = "#c0392b"
 
@@ -130,6 +132,7 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
                 y=ordered[label],
                 orientation="h",
                 name=f"{role.capitalize()} records",
+                showlegend=False,
                 marker={"color": marker, "opacity": opacity},
                 customdata=ordered[["name_zh"]],
                 hovertemplate=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{role}: %{{x:,}}<extra></extra>",
@@ -147,7 +150,7 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
         )
     )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Records contributed", tickformat=",")
+    fig.update_xaxes(title="Records contributed: original (solid) and enhanced (pale)", tickformat=",")
     return _layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
@@ -155,14 +158,14 @@ def class_bars(df: pd.DataFrame) -> go.Figure:
     """Records per CLC top class, original and enhanced stacked, in the order of the classification."""
     ordered = df.sort_values("clc_top", ascending=False, na_position="first")
     fig = go.Figure()
-    for role, opacity in (("original", ORIGINAL_OPACITY), ("enhanced", ENHANCED_OPACITY)):
+    for role in ("original", "enhanced"):
         fig.add_trace(
             go.Bar(
                 x=ordered[role],
                 y=ordered["label"],
                 orientation="h",
                 name=f"{role.capitalize()} records",
-                marker={"color": PALETTE[0], "opacity": opacity},
+                marker={"color": NEUTRAL[0] if role == "original" else NEUTRAL[2]},
                 hovertemplate=f"%{{y}}<br>{role}: %{{x:,}}<extra></extra>",
             )
         )
@@ -235,6 +238,7 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
             y=ordered[label],
             orientation="h",
             name="Lent (filled)",
+            showlegend=False,
             marker={"color": marker},
             hovertemplate="<b>%{y}</b><br>lent: %{x:,}<extra></extra>",
         )
@@ -245,6 +249,7 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
             y=ordered[label],
             orientation="h",
             name="Borrowed (filled)",
+            showlegend=False,
             marker={"color": marker, "opacity": ENHANCED_OPACITY},
             customdata=ordered[["borrowing_filled"]],
             hovertemplate="<b>%{y}</b><br>borrowed: %{customdata[0]:,}<extra></extra>",
@@ -255,7 +260,7 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
     reach = max(ordered["lending_filled"].max(), ordered["borrowing_filled"].max(), 1)
     ticks = _symmetric_ticks(float(reach))
     fig.update_xaxes(
-        title="← borrowed      requests filled      lent →",
+        title="← borrowed (pale)      requests filled      lent (solid) →",
         tickvals=ticks,
         ticktext=[f"{abs(t):,.0f}" for t in ticks],
     )
@@ -264,11 +269,9 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
 
 def _symmetric_ticks(reach: float) -> list[float]:
     """Round ticks from -reach to +reach, labelled without signs by the caller."""
-    step = 10 ** math.floor(math.log10(reach))
-    for factor in (1, 2, 5, 10):
-        if reach / (step * factor) <= 4:
-            step *= factor
-            break
+    base = 10 ** math.floor(math.log10(reach))
+    # The smallest round step that needs at most five ticks on the longer side.
+    step = max(1, next(base * f for f in (0.1, 0.2, 0.5, 1, 2, 5, 10) if reach / (base * f) <= 5))
     count = math.ceil(reach / step)
     return [step * k for k in range(-count, count + 1)]
 
@@ -284,7 +287,7 @@ def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str]) -> go.
                 y=ordered[label],
                 orientation="h",
                 name=name,
-                marker_color=PALETTE[index % len(PALETTE)],
+                marker_color=NEUTRAL[index % len(NEUTRAL)],
                 hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
             )
         )

@@ -143,9 +143,9 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 
 def _loaders() -> dict[str, Any]:
-    from coopdash.loaders import counter, statistics
+    from coopdash.loaders import catalogue, counter, statistics
 
-    return {"counter": counter, "statistics": statistics}
+    return {"counter": counter, "catalogue": catalogue, "statistics": statistics}
 
 
 def read_file(path: Path, context: ImportContext, data: bytes | None = None) -> ReadFile:
@@ -153,9 +153,15 @@ def read_file(path: Path, context: ImportContext, data: bytes | None = None) -> 
     read = ReadFile(path)
     try:
         data = _read(path) if data is None else data
-        read.sha256, read.size = hashlib.sha256(data).hexdigest(), len(data)
-        read.kind = detect_kind(data, path.name)
-        read.parsed = _loaders()[read.kind].read(data, path.name, context)
+        read.size = len(data)
+        # Hashing a large file takes a while and releases the GIL: let it run beside the parse.
+        with ThreadPoolExecutor(max_workers=1) as hasher:
+            digest = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
+            read.kind = detect_kind(data, path.name)
+            try:
+                read.parsed = _loaders()[read.kind].read(data, path.name, context)
+            finally:
+                read.sha256 = digest.result()
     except CoopdashError as exc:
         read.error = exc
     except Exception as exc:  # a reader bug must not end the batch; say it plainly instead

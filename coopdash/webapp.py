@@ -7,6 +7,7 @@ in coopdash imports streamlit.
 from __future__ import annotations
 
 import importlib
+import inspect
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ import streamlit as st
 
 from coopdash import bootstrap, db, sql
 from coopdash.consortium import Consortium, load_consortium
-from coopdash.registry import Registry
+from coopdash.registry import ROOT, Registry
 
 
 @st.cache_resource(show_spinner=False)
@@ -105,6 +106,33 @@ def _cached(database: str, data_version: int, module: str, name: str, args: tupl
     function = getattr(importlib.import_module(module), name)
     with connection() as con:
         return function(con, *args)
+
+
+ENTRY = "dashboard.py"
+_ENTERED = "entry_has_run"
+_WANTED = "page_wanted_before_entry"
+
+
+def mark_entry() -> None:
+    """Called by the entry on every run, before its navigation: the entry is in charge."""
+    st.session_state[_ENTERED] = True
+
+
+def resume_wanted_page() -> None:
+    """Called by the entry after its navigation: go on to the page a deep link asked for."""
+    wanted = st.session_state.pop(_WANTED, None)
+    if wanted:
+        st.switch_page(wanted)
+
+
+def through_entry() -> None:
+    """Called first by every page. Until some session has run the entry, Streamlit serves
+    a deep link (/contributions) from the pages/ folder by itself, without the entry's
+    database set-up and notices: send such a visit through the entry, then back here."""
+    if not st.session_state.get(_ENTERED):
+        caller = Path(inspect.stack()[1].filename).resolve()
+        st.session_state[_WANTED] = str(caller.relative_to(ROOT))
+        st.switch_page(ENTRY)
 
 
 def synthetic_notice(status: pd.Series) -> None:

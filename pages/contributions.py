@@ -3,7 +3,9 @@
 import streamlit as st
 
 from coopdash import charts, contributions
-from coopdash.webapp import consortium, query, registry
+from coopdash.webapp import consortium, query, registry, through_entry
+
+through_entry()
 
 st.title("Local records out: contributions to the global catalogue")
 
@@ -32,10 +34,10 @@ a, b, c, d = st.columns(4)
 a.metric(f"Original records, {period}", f"{original:,}", border=True)
 b.metric(f"Enhanced records, {period}", f"{enhanced:,}", border=True)
 c.metric(
-    "Local documents",
+    f"Local documents ({local / (original + enhanced):.0%} of all)"
+    if original + enhanced
+    else "Local documents",
     f"{local:,}",
-    f"{local / (original + enhanced):.0%} of all" if original + enhanced else None,
-    delta_color="off",
     border=True,
 )
 d.metric("Members contributing", f"{int((table.total > 0).sum())} of {len(table)}", border=True)
@@ -47,6 +49,12 @@ st.plotly_chart(
     config={"displaylogo": False},
 )
 st.caption("How is this computed? " + contributions.HOW_COMPUTED)
+
+st.subheader("By class of the Chinese Library Classification")
+st.plotly_chart(
+    charts.class_bars(query(contributions.by_class, year)), width="stretch", config={"displaylogo": False}
+)
+st.caption("Top class: the first letter of the record's CLC number (084 $a with $2 clc, or UNIMARC 690 $a).")
 
 left, right = st.columns(2)
 with left:
@@ -66,12 +74,10 @@ with left:
         "Share of each library's contributed records (original and enhanced) that are local documents."
     )
 with right:
-    st.subheader("By class of the Chinese Library Classification")
-    st.plotly_chart(
-        charts.class_bars(query(contributions.by_class, year)), width="stretch", config={"displaylogo": False}
-    )
+    st.subheader("By language")
+    st.dataframe(query(contributions.by_language, year), hide_index=True, width="stretch")
     st.caption(
-        "Top class: the first letter of the record's CLC number (084 $a with $2 clc, or UNIMARC 690 $a)."
+        "The language of the resource as the record gives it (MARC language codes: chi, eng, jpn, ...)."
     )
 
 st.subheader("Cumulative records contributed since joining")
@@ -90,7 +96,5 @@ st.plotly_chart(
 )
 st.caption("Running total of each library's contributed records, month by month from its first contribution.")
 
-with st.expander("By language"):
-    st.dataframe(query(contributions.by_language, year), hide_index=True, width="stretch")
 with st.expander("Files these figures come from"):
     st.dataframe(query(contributions.files_behind, year), hide_index=True, width="stretch")

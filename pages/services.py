@@ -3,7 +3,9 @@
 import streamlit as st
 
 from coopdash import charts, services
-from coopdash.webapp import query, registry
+from coopdash.webapp import query, registry, through_entry
+
+through_entry()
 
 st.title("OCLC services: resource sharing and cataloguing")
 

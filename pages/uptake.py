@@ -3,7 +3,9 @@
 import streamlit as st
 
 from coopdash import charts, uptake
-from coopdash.webapp import consortium, query, registry
+from coopdash.webapp import consortium, query, registry, through_entry
+
+through_entry()
 
 st.title("Uptake of global resources by city")
 

@@ -42,13 +42,15 @@ def first_run(tmp_path_factory):
 def test_first_run_builds_the_database_from_the_bundled_sample(first_run):
     database, at = first_run
     assert not at.exception
-    sample_files = [
-        p for p in (ROOT / "data" / "sample").rglob("*") if p.suffix in {".tsv", ".csv", ".xlsx", ".json"}
-    ]
+    sample_files = expand_paths([ROOT / "data" / "sample"])
     con = duckdb.connect(str(database), read_only=True)
-    files, synthetic = con.execute("select count(*), count(*) filter (where synthetic) from imports").fetchone()
+    kinds = dict(con.execute("select kind, count(*) from imports group by kind").fetchall())
+    files, synthetic = con.execute(
+        "select count(*), count(*) filter (where synthetic) from imports"
+    ).fetchone()
     con.close()
     assert files == synthetic == len(sample_files)  # every sample file imported, each labelled synthetic
+    assert set(kinds) == {"counter", "catalogue", "ill", "cataloguing"}
     assert not Path(str(database) + ".building").exists()
 
 
@@ -147,3 +149,53 @@ def test_real_data_carries_no_synthetic_label(tmp_path, monkeypatch, registry):
     assert not at.exception
     assert not any("Synthetic" in w.value for w in at.warning)
     assert at.metric[0].value == "6"
+
+
+@pytest.mark.parametrize(
+    ("page", "heading"),
+    [
+        ("pages/contributions.py", "Local records out: contributions to the global catalogue"),
+        ("pages/services.py", "OCLC services: resource sharing and cataloguing"),
+    ],
+)
+def test_other_pages_render_the_sample(first_run, monkeypatch, page, heading):
+    database, _ = first_run
+    at = app(database, monkeypatch)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.title[0].value == heading
+    assert at.get("plotly_chart")  # the charts are drawn
+
+
+def test_contributions_headline_is_the_sql_figure(first_run, monkeypatch):
+    database, _ = first_run
+    at = app(database, monkeypatch)
+    at.switch_page("pages/contributions.py").run()
+    con = duckdb.connect(str(database), read_only=True)
+    original = con.execute("select count(*) from contributions where role = 'original'").fetchone()[0]
+    con.close()
+    assert at.metric[0].label == "Original records, all years"
+    assert at.metric[0].value == f"{original:,}"
+
+
+def test_services_headline_is_the_sql_figure(first_run, monkeypatch):
+    database, _ = first_run
+    at = app(database, monkeypatch)
+    at.switch_page("pages/services.py").run()
+    year = at.selectbox(key="services_year").value
+    con = duckdb.connect(str(database), read_only=True)
+    lent = con.execute(
+        "select sum(filled) from ill_activity where role = 'lending' and year(month) = $y", {"y": year}
+    ).fetchone()[0]
+    con.close()
+    assert at.metric[0].value == f"{lent:,}"
+
+
+@pytest.mark.parametrize("page", ["pages/contributions.py", "pages/services.py"])
+def test_other_pages_say_plainly_when_nothing_is_loaded(tmp_path, monkeypatch, page):
+    database = tmp_path / "empty.duckdb"
+    db.connect(database).close()
+    at = app(database, monkeypatch)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert any("imported yet" in i.value for i in at.info)
