@@ -148,6 +148,7 @@ def print_summary(results: list[ImportResult], out: Console) -> None:
         table.add_row(
             Path(r.path).name,
             f"[{colours[r.status]}]{r.status}[/]",
+            r.kind or "",
             r.library or "",
             r.report_id or "",
             r.release or "",
