@@ -294,3 +294,26 @@ def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str]) -> go.
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat=",")
     return _layout(fig, height=max(320, 44 * len(ordered) + 100))
+
+
+def yearly_stacks(
+    df: pd.DataFrame, *, value: str, label: dict[str, str], colours: dict[str, str], value_label: str
+) -> go.Figure:
+    """Per year, one bar stacked by library in its colour: the consortium's total and who made it."""
+    fig = go.Figure()
+    order = df.groupby("library_code")[value].sum().sort_values(ascending=False).index
+    for code in order:
+        part = df[df["library_code"] == code].sort_values("year")
+        fig.add_trace(
+            go.Bar(
+                x=part["year"],
+                y=part[value],
+                name=label.get(code, code),
+                marker_color=colours.get(code),
+                hovertemplate=f"{label.get(code, code)}<br>%{{x}}: %{{y:,}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=None, dtick=1)
+    fig.update_yaxes(title=value_label, tickformat=",")
+    return _layout(fig, height=440)

@@ -30,6 +30,10 @@ def by_city(con: duckdb.DuckDBPyConnection, year: int | None) -> pd.DataFrame:
     return sql.df(con, "contributions_by_city", year=year)
 
 
+def by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return sql.df(con, "contributions_by_year")
+
+
 def by_class(con: duckdb.DuckDBPyConnection, year: int | None) -> pd.DataFrame:
     frame = sql.df(con, "contributions_by_class", year=year)
     frame["label"] = [clc.label(letter) for letter in frame.clc_top]

@@ -50,6 +50,25 @@ st.plotly_chart(
 )
 st.caption("How is this computed? " + contributions.HOW_COMPUTED)
 
+st.subheader("Records contributed by year and city")
+role_choice = st.segmented_control(
+    "Records", ["All", "Original", "Enhanced"], default="All", key="contributions_role"
+)
+column = {"Original": "original", "Enhanced": "enhanced"}.get(role_choice or "All", "total")
+labels = dict(zip(table.library_code, table.label, strict=True))
+st.plotly_chart(
+    charts.yearly_stacks(
+        query(contributions.by_year),
+        value=column,
+        label=labels,
+        colours=colours,
+        value_label="Records contributed",
+    ),
+    width="stretch",
+    config={"displaylogo": False},
+)
+st.caption("Each bar is a year's records, stacked by the library that contributed them.")
+
 st.subheader("By class of the Chinese Library Classification")
 st.plotly_chart(
     charts.class_bars(query(contributions.by_class, year)), width="stretch", config={"displaylogo": False}
@@ -82,7 +101,6 @@ with right:
 
 st.subheader("Cumulative records contributed since joining")
 growth = query(contributions.cumulative)
-labels = dict(zip(table.library_code, table.label, strict=True))
 st.plotly_chart(
     charts.cumulative_lines(
         growth,

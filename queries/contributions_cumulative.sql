@@ -1,5 +1,5 @@
 -- Cumulative catalogue records contributed by each member library, month by
--- month, from its first contribution; with the date it joined (or had joined by).
+-- month, from its first contribution.
 with monthly as (
     select library_code, contributed_on as month, count(*) as records
     from contributions
@@ -10,8 +10,6 @@ select
     m.library_code,
     m.month,
     m.records,
-    sum(m.records) over (partition by m.library_code order by m.month) as cumulative,
-    coalesce(l.joined_on, l.joined_before) as joined
+    sum(m.records) over (partition by m.library_code order by m.month) as cumulative
 from monthly as m
-join libraries as l on l.code = m.library_code
 order by m.library_code, m.month
