@@ -129,7 +129,7 @@ def change_text(current: float, previous: float | None) -> str | None:
 def table_for_display(table: pd.DataFrame) -> pd.DataFrame:
     shown = table[
         [
-            "label",
+            "label_en",
             "name_zh",
             "population",
             "total",
@@ -140,7 +140,7 @@ def table_for_display(table: pd.DataFrame) -> pd.DataFrame:
     ]
     return shown.rename(
         columns={
-            "label": "City / library",
+            "label_en": "City / library",
             "name_zh": "Library (Chinese)",
             "population": "Residents",
             "total": "Total",

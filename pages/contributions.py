@@ -26,7 +26,6 @@ period = "all years" if year is None else str(year)
 table = query(contributions.by_city, year)
 codes = list(registry().libraries)
 colours = charts.library_colours(codes)
-table["label"] = table.city_en.where(table.level == "city", table.name_en)
 
 original, enhanced = int(table.original.sum()), int(table.enhanced.sum())
 local = int(table.local_documents.sum())
@@ -44,7 +43,7 @@ d.metric("Members contributing", f"{int((table.total > 0).sum())} of {len(table)
 
 st.subheader(f"Records contributed by city, {period}")
 st.plotly_chart(
-    charts.contribution_bars(table[table.total > 0], label="label", colours=colours),
+    charts.contribution_bars(table[table.total > 0], label="label_en", colours=colours),
     width="stretch",
     config={"displaylogo": False},
 )
@@ -55,7 +54,7 @@ role_choice = st.segmented_control(
     "Records", ["All", "Original", "Enhanced"], default="All", key="contributions_role"
 )
 column = {"Original": "original", "Enhanced": "enhanced"}.get(role_choice or "All", "total")
-labels = dict(zip(table.library_code, table.label, strict=True))
+labels = dict(zip(table.library_code, table.label_en, strict=True))
 st.plotly_chart(
     charts.yearly_stacks(
         query(contributions.by_year),
@@ -82,7 +81,7 @@ with left:
         charts.share_bars(
             table[table.total > 0],
             value="local_share",
-            label="label",
+            label="label_en",
             colours=colours,
             value_label="Local documents",
         ),

@@ -24,7 +24,6 @@ year = left.selectbox("Year", years, key="services_year")
 colours = charts.library_colours(list(registry().libraries))
 
 ill = query(services.ill_by_city, year)
-ill["label"] = ill.city_en.where(ill.level == "city", ill.name_en)
 lent, borrowed = int(ill.lending_filled.sum()), int(ill.borrowing_filled.sum())
 requests_lent, requests_borrowed = int(ill.lending_requests.sum()), int(ill.borrowing_requests.sum())
 a, b, c, d = st.columns(4)
@@ -41,14 +40,13 @@ if active.empty:
     st.info(f"No interlibrary loan figures for {year}.")
 else:
     st.plotly_chart(
-        charts.lent_and_borrowed(active, label="label", colours=colours),
+        charts.lent_and_borrowed(active, label="label_en", colours=colours),
         width="stretch",
         config={"displaylogo": False},
     )
 st.caption("How is this computed? " + services.ILL_HOW_COMPUTED)
 
 cataloguing = query(services.cataloguing_by_city, year)
-cataloguing["label"] = cataloguing.city_en.where(cataloguing.level == "city", cataloguing.name_en)
 parts = {
     "new_records": "New WorldCat records",
     "records_replaced": "Records replaced",
@@ -60,7 +58,7 @@ if worked.empty:
     st.info(f"No cataloguing statistics for {year}.")
 else:
     st.plotly_chart(
-        charts.activity_bars(worked, label="label", parts=parts),
+        charts.activity_bars(worked, label="label_en", parts=parts),
         width="stretch",
         config={"displaylogo": False},
     )

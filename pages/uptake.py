@@ -36,7 +36,6 @@ measure = uptake.MEASURES[metric]
 table = query(uptake.uptake_by_city, year, metric)
 codes = list(registry().libraries)
 colours = charts.library_colours(codes)
-table["label"] = table.city_en.where(table.level == "city", table.name_en)
 
 total = int(table.total.sum())
 previous = table.previous_total.sum()
@@ -58,7 +57,7 @@ st.plotly_chart(
         table[table.total > 0] if table.total.any() else table,
         value=value,
         value_label=value_label,
-        label="label",
+        label="label_en",
         colours=colours,
         decimals=1 if per_capita else 0,
     ),
@@ -72,7 +71,7 @@ if not incomplete.empty:
     st.caption(
         "Fewer than 12 months with usage in "
         + f"{year}: "
-        + ", ".join(f"{row.label} ({row.months_with_usage})" for row in incomplete.itertuples())
+        + ", ".join(f"{row.label_en} ({row.months_with_usage})" for row in incomplete.itertuples())
     )
 
 with st.expander("The figures as a table"):
@@ -93,7 +92,7 @@ with st.expander("Files these figures come from"):
 
 st.subheader(f"{measure.label} by month")
 trend = query(uptake.monthly_uptake, metric)
-labels = dict(zip(table.library_code, table.label, strict=True))
+labels = dict(zip(table.library_code, table.label_en, strict=True))
 st.plotly_chart(
     charts.monthly_trend(
         trend, label=labels, colours=colours, milestones=consortium().milestones, value_label=metric

@@ -12,16 +12,18 @@ with summed as (
     group by library_code
 )
 select
-    l.code as library_code,
-    l.level,
-    l.name_en,
-    l.name_zh,
-    l.city_en,
-    l.city_zh,
+    m.library_code,
+    m.level,
+    m.name_en,
+    m.name_zh,
+    m.city_en,
+    m.city_zh,
+    m.label_en,
+    m.label_zh,
     coalesce(s.new_records, 0) as new_records,
     coalesce(s.holdings_set, 0) as holdings_set,
     coalesce(s.records_replaced, 0) as records_replaced,
     coalesce(s.authority_records, 0) as authority_records
-from libraries as l
-left join summed as s on s.library_code = l.code
-order by l.code
+from members as m
+left join summed as s on s.library_code = m.library_code
+order by m.library_code

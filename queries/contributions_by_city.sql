@@ -12,17 +12,19 @@ with counted as (
     group by library_code
 )
 select
-    l.code as library_code,
-    l.level,
-    l.name_en,
-    l.name_zh,
-    l.city_en,
-    l.city_zh,
+    m.library_code,
+    m.level,
+    m.name_en,
+    m.name_zh,
+    m.city_en,
+    m.city_zh,
+    m.label_en,
+    m.label_zh,
     coalesce(c.original, 0) as original,
     coalesce(c.enhanced, 0) as enhanced,
     coalesce(c.original, 0) + coalesce(c.enhanced, 0) as total,
     coalesce(c.local_documents, 0) as local_documents,
     c.local_documents / nullif(c.original + c.enhanced, 0) as local_share
-from libraries as l
-left join counted as c on c.library_code = l.code
-order by total desc, l.code
+from members as m
+left join counted as c on c.library_code = m.library_code
+order by total desc, m.library_code

@@ -20,12 +20,14 @@ with summed as (
     group by library_code
 )
 select
-    l.code as library_code,
-    l.level,
-    l.name_en,
-    l.name_zh,
-    l.city_en,
-    l.city_zh,
+    m.library_code,
+    m.level,
+    m.name_en,
+    m.name_zh,
+    m.city_en,
+    m.city_zh,
+    m.label_en,
+    m.label_zh,
     coalesce(s.borrowing_requests, 0) as borrowing_requests,
     coalesce(s.borrowing_filled, 0) as borrowing_filled,
     coalesce(s.lending_requests, 0) as lending_requests,
@@ -35,6 +37,6 @@ select
     s.borrowing_turnaround_days,
     s.lending_turnaround_days,
     coalesce(s.lending_filled, 0) - coalesce(s.borrowing_filled, 0) as balance
-from libraries as l
-left join summed as s on s.library_code = l.code
-order by l.code
+from members as m
+left join summed as s on s.library_code = m.library_code
+order by m.library_code

@@ -12,18 +12,20 @@ last_year as (
     group by library_code
 )
 select
-    l.code as library_code,
-    l.level,
-    l.name_en,
-    l.name_zh,
-    l.city_en,
-    l.city_zh,
-    l.population,
+    m.library_code,
+    m.level,
+    m.name_en,
+    m.name_zh,
+    m.city_en,
+    m.city_zh,
+    m.label_en,
+    m.label_zh,
+    m.population,
     coalesce(t.total, 0) as total,
-    coalesce(t.total, 0) * 10000.0 / nullif(l.population, 0) as per_10k_residents,
+    coalesce(t.total, 0) * 10000.0 / nullif(m.population, 0) as per_10k_residents,
     coalesce(t.months_with_usage, 0) as months_with_usage,
     p.total as previous_total
-from libraries as l
-left join this_year as t on t.library_code = l.code
-left join last_year as p on p.library_code = l.code
-order by total desc, l.code
+from members as m
+left join this_year as t on t.library_code = m.library_code
+left join last_year as p on p.library_code = m.library_code
+order by total desc, m.library_code
