@@ -228,6 +228,13 @@ REPORTS: dict[str, ReportSpec] = {
     )
 }
 
+# Each family's reports in order of preference: the master report, then its views.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    master: tuple(report_id for report_id, spec in REPORTS.items() if spec.master == master)
+    for master in dict.fromkeys(spec.master for spec in REPORTS.values())
+}
+PREFERENCE = tuple(report for reports in FAMILIES.values() for report in reports)
+
 # Rules the COUNTER Validator applies per item and month: (larger, smaller).
 # queries/import/counter_rule_breaks.sql checks exactly these (a test holds them together).
 CONSISTENCY_RULES = (

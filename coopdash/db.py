@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from coopdash import sql
+from coopdash import counter_spec, sql
 from coopdash.errors import CoopdashError
 from coopdash.registry import ROOT, Registry
 
@@ -65,8 +65,24 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring the file up to the current schema, and fill what a new table derives from."""
+    had_usage_monthly = sql.rows(con, "maintenance/usage_monthly_exists")[0][0]
     for script in sorted(SCHEMA.glob("*.sql")):
         con.execute(script.read_text(encoding="utf-8"))
+    if not had_usage_monthly:
+        rebuild_usage_monthly(con)
+
+
+def rebuild_usage_monthly(con: duckdb.DuckDBPyConnection) -> None:
+    """Count usage_monthly again from every stored usage row, in one transaction."""
+    con.begin()
+    try:
+        sql.execute(con, "maintenance/rebuild_usage_monthly_delete")
+        sql.execute(con, "maintenance/rebuild_usage_monthly_insert", reports=list(counter_spec.PREFERENCE))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:

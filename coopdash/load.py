@@ -273,8 +273,9 @@ def write_import(
 ) -> int:
     """The one transaction of an import: provenance, replaced rows out, new rows in.
 
-    `inserts` are (query, params) run with the new import_id; the staged data
-    they read must already be in temp tables. Fills `result` from what happened.
+    `inserts` are (query, params) run in order, given the new import_id when they
+    ask for it; the staged data they read must already be in temp tables. Fills
+    `result` from what happened.
     """
     con.execute("begin transaction")
     try:
@@ -294,7 +295,8 @@ def write_import(
         for earlier_id, rows in replaced:
             sql.execute(con, "import/mark_superseded", import_id=earlier_id, rows=rows)
         for query, params in inserts:
-            sql.execute(con, query, import_id=import_id, **params)
+            given = {"import_id": import_id} if "import_id" in sql.load(query).params else {}
+            sql.execute(con, query, **given, **params)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

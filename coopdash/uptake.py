@@ -1,8 +1,9 @@
 """Uptake of global resources: the figures the first page shows, as DataFrames.
 
-Which report a metric is counted from is decided here, once: PR (or its view
-PR_P1) for the item metrics and platform searches, DR (or DR_D1 / DR_D2) for
-database searches and denials. A metric is never summed across report families.
+Which report family a metric is counted from is decided here, once: PR (the
+platform report, or its view PR_P1) for the item metrics and platform searches,
+DR (the database report or its views) for database searches and denials. A metric
+is never summed across report families.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from coopdash import sql
+from coopdash import counter_spec, sql
 
 
 @dataclass(frozen=True)
 class Measure:
     metric: str
-    reports: tuple[str, ...]  # in order of preference
+    family: str  # the report family it is counted from: PR, DR, TR or IR
     label: str
     note: str
+
+    @property
+    def reports(self) -> tuple[str, ...]:
+        return counter_spec.FAMILIES[self.family]
 
 
 MEASURES = {
@@ -28,50 +33,50 @@ MEASURES = {
     for m in (
         Measure(
             "Total_Item_Requests",
-            ("PR", "PR_P1"),
+            "PR",
             "Full-text requests (Total_Item_Requests)",
             "every time a reader opened or downloaded the content of an item",
         ),
         Measure(
             "Unique_Item_Requests",
-            ("PR", "PR_P1"),
+            "PR",
             "Items requested (Unique_Item_Requests)",
             "an item opened several times in one session counts once",
         ),
         Measure(
             "Unique_Title_Requests",
-            ("PR", "PR_P1"),
+            "PR",
             "Book titles requested (Unique_Title_Requests)",
             "a book counts once per session however many chapters were opened; "
             "the metric to compare Release 5 with Release 5.1",
         ),
         Measure(
             "Total_Item_Investigations",
-            ("PR",),
+            "PR",
             "Items viewed (Total_Item_Investigations)",
             "every view of an item or its description, requests included",
         ),
         Measure(
             "Searches_Platform",
-            ("PR", "PR_P1"),
+            "PR",
             "Platform searches (Searches_Platform)",
             "searches run on a platform, however many databases each covered",
         ),
         Measure(
             "Searches_Regular",
-            ("DR", "DR_D1"),
+            "DR",
             "Database searches (Searches_Regular)",
             "searches a reader ran in a chosen database",
         ),
         Measure(
             "No_License",
-            ("DR", "DR_D2"),
+            "DR",
             "Turned away: no licence (No_License)",
             "attempts to use a database the library does not license: unmet demand",
         ),
         Measure(
             "Limit_Exceeded",
-            ("DR", "DR_D2"),
+            "DR",
             "Turned away: user limit (Limit_Exceeded)",
             "attempts refused because the licence's simultaneous users were all in use",
         ),
@@ -82,12 +87,16 @@ DEFAULT_METRIC = "Total_Item_Requests"
 
 def how_computed(measure: Measure) -> str:
     """The note under a chart: which metric, from which report, by which rule."""
-    reports = " or ".join(measure.reports)
+    views = ", ".join(measure.reports[1:])
     return (
-        f"{measure.metric}: {measure.note}. Counted from the COUNTER {reports} report"
-        f"{' (the first present for each library, platform and month)' if len(measure.reports) > 1 else ''}; "
-        "never summed with the same metric from another report family, which would count the same use twice. "
-        "Per 10,000 residents uses the population in the member registry."
+        f"{measure.metric}: {measure.note}. Counted from the COUNTER {measure.family} report"
+        + (
+            f" (or its views {views}: for each library, platform and month the first present)"
+            if views
+            else ""
+        )
+        + "; never summed with the same metric from another report family, which would count the same use "
+        "twice. Per 10,000 residents uses the population in the member registry."
     )
 
 
@@ -97,17 +106,17 @@ def usage_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def uptake_by_city(con: duckdb.DuckDBPyConnection, year: int, metric: str) -> pd.DataFrame:
     measure = MEASURES[metric]
-    return sql.df(con, "uptake_by_city", year=year, metric=metric, reports=list(measure.reports))
+    return sql.df(con, "uptake_by_city", year=year, metric=metric, family=measure.family)
 
 
 def monthly_uptake(con: duckdb.DuckDBPyConnection, metric: str) -> pd.DataFrame:
     measure = MEASURES[metric]
-    return sql.df(con, "monthly_uptake", metric=metric, reports=list(measure.reports))
+    return sql.df(con, "monthly_uptake", metric=metric, family=measure.family)
 
 
 def files_behind(con: duckdb.DuckDBPyConnection, year: int, metric: str) -> pd.DataFrame:
     measure = MEASURES[metric]
-    return sql.df(con, "files_behind_uptake", year=year, metric=metric, reports=list(measure.reports))
+    return sql.df(con, "files_behind_uptake", year=year, reports=list(measure.reports))
 
 
 def population_served(table: pd.DataFrame) -> int:

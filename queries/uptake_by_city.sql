@@ -1,14 +1,18 @@
 -- Uptake of global resources per member library in year $year, for one metric
--- ($metric, taken from the reports $reports in order of preference): the total,
+-- ($metric, counted from the report family $family: PR, DR, TR or IR): the total,
 -- the total per 10,000 residents, the months with usage, and last year's total.
 with this_year as (
     select library_code, sum(count) as total, count(distinct month) as months_with_usage
-    from usage_once($metric, $reports, make_date($year, 1, 1), make_date($year, 12, 1))
+    from usage_monthly
+    where family = $family and metric_type = $metric
+        and month between make_date($year, 1, 1) and make_date($year, 12, 1)
     group by library_code
 ),
 last_year as (
     select library_code, sum(count) as total
-    from usage_once($metric, $reports, make_date($year - 1, 1, 1), make_date($year - 1, 12, 1))
+    from usage_monthly
+    where family = $family and metric_type = $metric
+        and month between make_date($year - 1, 1, 1) and make_date($year - 1, 12, 1)
     group by library_code
 )
 select

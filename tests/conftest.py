@@ -38,7 +38,7 @@ def snapshot(con) -> dict:
     """Everything a user could see in the database, to prove a failed import changed nothing."""
     return {
         table: con.execute(f"select * from {table} order by all").fetchall()  # noqa: S608 - fixed names
-        for table in ("imports", "usage", "libraries")
+        for table in ("imports", "usage", "usage_monthly", "libraries")
     }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from coopdash import db, sql
@@ -26,6 +27,8 @@ def plotted(values) -> list:
 
 def app(database: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv(db.ENV_DB, str(database))
+    # The deployed app hides exception details; a failing test shows them.
+    config.set_option("client.showErrorDetails", "full")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     return at.run()
 
@@ -63,7 +66,7 @@ def test_synthetic_data_is_labelled(first_run, monkeypatch):
 def consortium_total(database: Path, year: int, metric: str) -> int:
     con = duckdb.connect(str(database), read_only=True)
     try:
-        frame = sql.df(con, "uptake_by_city", year=year, metric=metric, reports=["PR", "PR_P1"])
+        frame = sql.df(con, "uptake_by_city", year=year, metric=metric, family="PR")
         independent = con.execute(
             "select sum(count) from usage where report_id = 'PR' and metric_type = $m and year(month) = $y",
             {"m": metric, "y": year},
@@ -103,7 +106,7 @@ def test_bars_per_10k_residents_match_the_registry_population(first_run, monkeyp
     bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     shown = dict(zip(plotted(bars["y"]), plotted(bars["x"]), strict=True))
     con = duckdb.connect(str(database), read_only=True)
-    frame = sql.df(con, "uptake_by_city", year=2025, metric="Total_Item_Requests", reports=["PR", "PR_P1"])
+    frame = sql.df(con, "uptake_by_city", year=2025, metric="Total_Item_Requests", family="PR")
     population = dict(
         con.execute("select city_en, population from libraries where level = 'city'").fetchall()
     )

@@ -86,6 +86,48 @@ def test_other_months_platforms_and_reports_are_not_replaced(tmp_path, con, regi
     assert con.execute("select count(distinct import_id) from usage").fetchone()[0] == 4
 
 
+def monthly(con) -> list[tuple]:
+    return con.execute("select * from usage_monthly order by all").fetchall()
+
+
+def test_monthly_usage_kept_by_imports_equals_a_recount_of_the_stored_rows(tmp_path, con, registry):
+    """The charts read usage_monthly: after any mix of imports it must equal the rows it came from."""
+    (tmp_path / "q1.tsv").write_text(tabular())
+    view = tabular(
+        header={"Report_ID": "TR_J3", "Report_Name": "Journal Usage by Access Type"},
+        rows=[row[:5] + [str(int(row[5]) * 2), row[6], row[7], str(int(row[8]) * 2)] for row in ROWS_TR],
+    )
+    (tmp_path / "view.tsv").write_text(view)
+    corrected = [row[:5] + [str(int(row[5]) + 3), row[6], row[7], str(int(row[8]) + 3)] for row in ROWS_TR]
+    (tmp_path / "q1_corrected.tsv").write_text(
+        tabular(rows=corrected, header={"Created": "2022-05-01T00:00:00Z"})
+    )
+    for name in ("view.tsv", "q1.tsv", "q1_corrected.tsv"):
+        import_file(con, tmp_path / name, ImportContext(registry))
+    kept = monthly(con)
+
+    db.rebuild_usage_monthly(con)
+
+    assert kept == monthly(con)
+    # The master report wins over its view for the same platform and month: not counted twice.
+    tr_total = con.execute("select sum(count) from usage where report_id = 'TR'").fetchone()[0]
+    assert sum(row[4] for row in kept) == tr_total
+
+
+def test_a_database_from_before_monthly_usage_gets_it_counted_on_opening(tmp_path, db_path, con, registry):
+    (tmp_path / "q1.tsv").write_text(tabular())
+    import_file(con, tmp_path / "q1.tsv", ImportContext(registry))
+    kept = monthly(con)
+    con.execute("drop table usage_monthly")
+    con.close()
+
+    reopened = db.connect(db_path)
+    try:
+        assert monthly(reopened) == kept != []
+    finally:
+        reopened.close()
+
+
 def test_a_failed_file_does_not_stop_the_others(tmp_path, db_path, capsys):
     (tmp_path / "a_good.tsv").write_text(tabular())
     (tmp_path / "b_bad.tsv").write_text(tabular(header={"Release": "4"}))

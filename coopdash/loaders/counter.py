@@ -85,6 +85,7 @@ def store(
             synthetic=report.synthetic,
         )
         key = {"library_code": code, "report_id": report.report_id, "months": report.months}
+        span = {"library_code": code, "first_month": min(report.months), "last_month": max(report.months)}
         write_import(
             con,
             read_file,
@@ -97,6 +98,11 @@ def store(
                     {"library_code": code, "report_id": report.report_id, "release": report.release},
                 ),
                 ("import/insert_usage_counts", {}),
+                ("import/usage_monthly_delete", {**span, "family": report.spec.master}),
+                (
+                    "import/usage_monthly_insert",
+                    {**span, "reports": list(counter_spec.FAMILIES[report.spec.master])},
+                ),
             ],
             result,
         )
