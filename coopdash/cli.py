@@ -21,7 +21,7 @@ from rich.table import Table
 from coopdash import db, sql
 from coopdash.errors import CoopdashError
 from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
-from coopdash.registry import DEFAULT_REGISTRY, Registry
+from coopdash.registry import Registry
 
 OK_STATUSES = {"imported", "unchanged", "replaced"}
 
@@ -37,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"database file (default: ${db.ENV_DB} or {db.DEFAULT_DB.relative_to(db.DEFAULT_DB.parent.parent)})",
         )
         command.add_argument(
-            "--registry", metavar="CSV", default=str(DEFAULT_REGISTRY), help="member registry CSV"
+            "--registry",
+            metavar="CSV",
+            default=None,
+            help="member registry CSV (default: $COOPDASH_REGISTRY, else data/libraries.csv)",
         )
 
     imp = commands.add_parser(
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_import(args, out: Console, err: Console) -> int:
-    registry = Registry.load(Path(args.registry))
+    registry = Registry.load(Path(args.registry) if args.registry else None)
     files = expand_paths(args.paths)
     if not files:
         err.print("[red]error:[/red] no importable files found under " + ", ".join(map(str, args.paths)))
@@ -189,7 +192,7 @@ def run_status(args, out: Console) -> int:
         + f", {totals.usage_rows:,} usage rows"
         + (f", {totals.first_month:%Y-%m} to {totals.last_month:%Y-%m}" if totals.usage_rows else "")
     )
-    members = list(Registry.load(Path(args.registry)).libraries)
+    members = list(Registry.load(Path(args.registry) if args.registry else None).libraries)
     for report_id, part in coverage.groupby("report_id", sort=True):
         years = sorted(part.year.unique())
         out.print(f"\n[bold]{report_id}[/bold]: months covered per year")

@@ -8,8 +8,10 @@ an alias, so a file's Institution_Name / Institution_ID can be mapped to a membe
 from __future__ import annotations
 
 import csv
+import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,13 @@ from coopdash.errors import RegistryError, UnknownInstitution
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REGISTRY = ROOT / "data" / "libraries.csv"
+ENV_REGISTRY = "COOPDASH_REGISTRY"
+
+
+def registry_path() -> Path:
+    """The registry in use: COOPDASH_REGISTRY if set (another consortium, a benchmark), else the bundled one."""
+    return Path(os.environ.get(ENV_REGISTRY) or DEFAULT_REGISTRY)
+
 
 COLUMNS = (
     "code",
@@ -149,7 +158,8 @@ class Registry:
                     )
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_REGISTRY) -> Registry:
+    def load(cls, path: Path | None = None) -> Registry:
+        path = path or registry_path()
         try:
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
@@ -161,8 +171,7 @@ class Registry:
                 libraries = [library_from_row(row, f"{path.name}, line {reader.line_num}") for row in reader]
         except OSError as exc:
             raise RegistryError(f"{path}: cannot read the member registry ({exc.strerror})") from None
-        codes = [lib.code for lib in libraries]
-        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        duplicates = sorted(code for code, n in Counter(lib.code for lib in libraries).items() if n > 1)
         if duplicates:
             raise RegistryError(f"{path.name}: code(s) listed twice: {', '.join(duplicates)}")
         return cls(libraries)
