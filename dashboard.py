@@ -1,4 +1,4 @@
-"""The dashboard's entry: page setup, the shared notices, navigation.
+"""The dashboard's entry: page setup, the frame every page shares (language, filters, notices), navigation.
 
     streamlit run dashboard.py
 
@@ -8,34 +8,32 @@ exports first (data/sample/); set COOPDASH_DB to use another database file.
 
 import streamlit as st
 
-from coopdash.webapp import (
-    consortium,
-    data_status,
-    mark_entry,
-    prepare_database,
-    resume_wanted_page,
-    synthetic_notice,
-)
+from coopdash.i18n import t
+from coopdash.registry import ROOT
+from coopdash.webapp import entry_running, page_frame, resume_wanted_page
 
 st.set_page_config(
-    page_title="Library cooperation dashboard",
-    page_icon=":material/public:",
-    layout="wide",
+    page_title="Library cooperation · 图书馆合作", page_icon=":material/public:", layout="wide"
 )
-st.logo("data/logo.svg", size="large")
+st.logo(ROOT / "data" / "logo.svg", size="large")
 
-mark_entry()
-prepare_database()
-status = data_status()
-st.sidebar.caption(consortium().name_en + " · " + consortium().name_zh)
-synthetic_notice(status)
+lang = page_frame().lang
 
+PAGES = (
+    ("pages/overview.py", "nav.overview", ":material/dashboard:"),
+    ("pages/uptake.py", "nav.uptake", ":material/bar_chart:"),
+    ("pages/contributions.py", "nav.contributions", ":material/library_books:"),
+    ("pages/services.py", "nav.services", ":material/swap_horiz:"),
+    ("pages/city.py", "nav.city", ":material/location_city:"),
+    ("pages/compare.py", "nav.compare", ":material/compare_arrows:"),
+    ("pages/coverage.py", "nav.coverage", ":material/grid_on:"),
+)
 navigation = st.navigation(
     [
-        st.Page("pages/uptake.py", title="Uptake by city", icon=":material/bar_chart:", default=True),
-        st.Page("pages/contributions.py", title="Contributions", icon=":material/library_books:"),
-        st.Page("pages/services.py", title="OCLC services", icon=":material/swap_horiz:"),
+        st.Page(ROOT / path, title=t(key, lang), icon=icon, default=index == 0)
+        for index, (path, key, icon) in enumerate(PAGES)
     ]
 )
 resume_wanted_page()
-navigation.run()
+with entry_running():
+    navigation.run()

@@ -12,8 +12,10 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from coopdash.consortium import Milestone
+from coopdash.i18n import number, t
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Twelve distinguishable colours (Tableau 10 plus two), assigned in registry order.
@@ -47,26 +49,63 @@ def _layout(fig: go.Figure, *, height: int) -> go.Figure:
     return fig
 
 
+def _nice_step(rough: float) -> float:
+    """The round step (1, 2 or 5 times a power of ten) at least `rough`."""
+    base = 10 ** math.floor(math.log10(rough))
+    return next(base * f for f in (1, 2, 5, 10) if base * f >= rough)
+
+
+def number_axis(top: float, lang: str) -> dict:
+    """Axis tick settings: thousands separators in English; in Chinese, 万 and 亿 on round ticks."""
+    if lang != "zh" or not top or top < 1e4:
+        return {"tickformat": ","}
+    step = _nice_step(top / 5)
+    ticks = [step * k for k in range(math.ceil(top / step) + 1)]
+    return {"tickvals": ticks, "ticktext": [number(v, lang) for v in ticks]}
+
+
+def _with_room(values: pd.Series) -> list[float] | None:
+    """An axis range from zero past the largest bar (and below the smallest) with room for its label."""
+    if values.empty or values.isna().all():
+        return None
+    low, high = min(values.min(), 0), max(values.max(), 0)
+    room = (high - low) * 0.18 or 1
+    return [low - room if low < 0 else 0, high + room]
+
+
+def _milestones(fig: go.Figure, milestones: tuple[Milestone, ...], lang: str) -> None:
+    for milestone in milestones:
+        _mark(fig, milestone.date, milestone.label_zh if lang == "zh" else milestone.label_en)
+
+
 def uptake_bars(
-    df: pd.DataFrame, *, value: str, value_label: str, label: str, colours: dict[str, str], decimals: int = 0
+    df: pd.DataFrame,
+    *,
+    value: str,
+    value_label: str,
+    label: str,
+    colours: dict[str, str],
+    lang: str,
+    decimals: int = 0,
 ) -> go.Figure:
     """Horizontal bars, largest on top, each bar labelled with its value."""
     ordered = df.sort_values(value, ascending=True)
-    fmt = f"{{:,.{decimals}f}}"
     fig = go.Figure(
         go.Bar(
             x=ordered[value],
             y=ordered[label],
             orientation="h",
             marker_color=[colours.get(code, PALETTE[0]) for code in ordered["library_code"]],
-            text=[fmt.format(v) for v in ordered[value]],
+            text=[number(v, lang, decimals) for v in ordered[value]],
             textposition="outside",
             cliponaxis=False,
             customdata=ordered[["name_zh"]],
             hovertemplate=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{value_label}: %{{x:,.{decimals}f}}<extra></extra>",
         )
     )
-    fig.update_xaxes(title=value_label, tickformat=",")
+    fig.update_xaxes(
+        title=value_label, range=_with_room(ordered[value]), **number_axis(ordered[value].max(), lang)
+    )
     fig.update_yaxes(title=None)
     return _layout(fig, height=max(320, 44 * len(ordered) + 80))
 
@@ -78,6 +117,7 @@ def monthly_trend(
     colours: dict[str, str],
     milestones: tuple[Milestone, ...],
     value_label: str,
+    lang: str,
 ) -> go.Figure:
     """Monthly usage stacked by library, so the consortium total is the top edge; milestones marked."""
     fig = go.Figure()
@@ -96,12 +136,11 @@ def monthly_trend(
                 hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,}}<extra></extra>",
             )
         )
-    for milestone in milestones:
-        _mark(fig, milestone.date, milestone.label_en)
+    _milestones(fig, milestones, lang)
     if not df.empty:
         fig.update_xaxes(range=[df["month"].min(), df["month"].max()])
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title=value_label, tickformat=",")
+    fig.update_yaxes(title=value_label, **number_axis(df.groupby("month")["total"].sum().max(), lang))
     return _layout(fig, height=480)
 
 
@@ -120,7 +159,7 @@ def _mark(fig: go.Figure, when: date, text: str) -> None:
 ORIGINAL_OPACITY, ENHANCED_OPACITY = 1.0, 0.45
 
 
-def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str]) -> go.Figure:
+def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], lang: str) -> go.Figure:
     """Records per library, original (solid) and enhanced (pale) stacked, largest total on top."""
     ordered = df.sort_values("total", ascending=True)
     marker = [colours.get(code, PALETTE[0]) for code in ordered["library_code"]]
@@ -131,11 +170,11 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
                 x=ordered[role],
                 y=ordered[label],
                 orientation="h",
-                name=f"{role.capitalize()} records",
+                name=t(f"role.{role}", lang),
                 showlegend=False,
                 marker={"color": marker, "opacity": opacity},
                 customdata=ordered[["name_zh"]],
-                hovertemplate=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{role}: %{{x:,}}<extra></extra>",
+                hovertemplate=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{t(f'role.{role}', lang)}: %{{x:,}}<extra></extra>",
             )
         )
     fig.add_trace(
@@ -143,18 +182,20 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
             x=ordered["total"],
             y=ordered[label],
             mode="text",
-            text=[f"{v:,}" for v in ordered["total"]],
+            text=[number(v, lang) for v in ordered["total"]],
             textposition="middle right",
             showlegend=False,
             hoverinfo="skip",
         )
     )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Records contributed: original (solid) and enhanced (pale)", tickformat=",")
+    fig.update_xaxes(
+        title=t("chart.contributed_solid_pale", lang), **number_axis(ordered["total"].max(), lang)
+    )
     return _layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
-def class_bars(df: pd.DataFrame) -> go.Figure:
+def class_bars(df: pd.DataFrame, *, lang: str) -> go.Figure:
     """Records per CLC top class, original and enhanced stacked, in the order of the classification."""
     ordered = df.sort_values("clc_top", ascending=False, na_position="first")
     fig = go.Figure()
@@ -164,13 +205,16 @@ def class_bars(df: pd.DataFrame) -> go.Figure:
                 x=ordered[role],
                 y=ordered["label"],
                 orientation="h",
-                name=f"{role.capitalize()} records",
+                name=t(f"role.{role}", lang),
                 marker={"color": NEUTRAL[0] if role == "original" else NEUTRAL[2]},
-                hovertemplate=f"%{{y}}<br>{role}: %{{x:,}}<extra></extra>",
+                hovertemplate=f"%{{y}}<br>{t(f'role.{role}', lang)}: %{{x:,}}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Records contributed", tickformat=",")
+    fig.update_xaxes(
+        title=t("chart.records_contributed", lang),
+        **number_axis((ordered.original + ordered.enhanced).max(), lang),
+    )
     return _layout(fig, height=max(320, 30 * len(ordered) + 100))
 
 
@@ -202,6 +246,7 @@ def cumulative_lines(
     colours: dict[str, str],
     milestones: tuple[Milestone, ...],
     value_label: str,
+    lang: str,
 ) -> go.Figure:
     """One line per library of a running total, each starting where the library started; milestones marked."""
     fig = go.Figure()
@@ -218,16 +263,15 @@ def cumulative_lines(
                 hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,}}<extra></extra>",
             )
         )
-    for milestone in milestones:
-        _mark(fig, milestone.date, milestone.label_en)
+    _milestones(fig, milestones, lang)
     if not df.empty:
         fig.update_xaxes(range=[df["month"].min(), df["month"].max()])
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title=value_label, tickformat=",")
+    fig.update_yaxes(title=value_label, **number_axis(df["cumulative"].max() if not df.empty else 0, lang))
     return _layout(fig, height=480)
 
 
-def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) -> go.Figure:
+def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], lang: str) -> go.Figure:
     """Filled lending to the right, filled borrowing to the left, per library: the balance at a glance."""
     ordered = df.assign(volume=df.lending_filled + df.borrowing_filled).sort_values("volume", ascending=True)
     marker = [colours.get(code, PALETTE[0]) for code in ordered["library_code"]]
@@ -237,10 +281,10 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
             x=ordered["lending_filled"],
             y=ordered[label],
             orientation="h",
-            name="Lent (filled)",
+            name=t("ill.lent", lang),
             showlegend=False,
             marker={"color": marker},
-            hovertemplate="<b>%{y}</b><br>lent: %{x:,}<extra></extra>",
+            hovertemplate=f"<b>%{{y}}</b><br>{t('ill.lent', lang)}: %{{x:,}}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -248,11 +292,11 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
             x=-ordered["borrowing_filled"],
             y=ordered[label],
             orientation="h",
-            name="Borrowed (filled)",
+            name=t("ill.borrowed", lang),
             showlegend=False,
             marker={"color": marker, "opacity": ENHANCED_OPACITY},
             customdata=ordered[["borrowing_filled"]],
-            hovertemplate="<b>%{y}</b><br>borrowed: %{customdata[0]:,}<extra></extra>",
+            hovertemplate=f"<b>%{{y}}</b><br>{t('ill.borrowed', lang)}: %{{customdata[0]:,}}<extra></extra>",
         )
     )
     fig.update_layout(barmode="relative")
@@ -260,9 +304,9 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str]) 
     reach = max(ordered["lending_filled"].max(), ordered["borrowing_filled"].max(), 1)
     ticks = _symmetric_ticks(float(reach))
     fig.update_xaxes(
-        title="← borrowed (pale)      requests filled      lent (solid) →",
+        title=t("chart.borrowed_lent_axis", lang),
         tickvals=ticks,
-        ticktext=[f"{abs(t):,.0f}" for t in ticks],
+        ticktext=[number(abs(tick), lang) for tick in ticks],
     )
     return _layout(fig, height=max(320, 44 * len(ordered) + 100))
 
@@ -276,7 +320,7 @@ def _symmetric_ticks(reach: float) -> list[float]:
     return [step * k for k in range(-count, count + 1)]
 
 
-def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str]) -> go.Figure:
+def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str], lang: str) -> go.Figure:
     """Several counts per library stacked (parts: column -> legend name), largest total on top."""
     ordered = df.assign(total=df[list(parts)].sum(axis=1)).sort_values("total", ascending=True)
     fig = go.Figure()
@@ -292,12 +336,18 @@ def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str]) -> go.
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(tickformat=",")
+    fig.update_xaxes(**number_axis(ordered["total"].max(), lang))
     return _layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
 def yearly_stacks(
-    df: pd.DataFrame, *, value: str, label: dict[str, str], colours: dict[str, str], value_label: str
+    df: pd.DataFrame,
+    *,
+    value: str,
+    label: dict[str, str],
+    colours: dict[str, str],
+    value_label: str,
+    lang: str,
 ) -> go.Figure:
     """Per year, one bar stacked by library in its colour: the consortium's total and who made it."""
     fig = go.Figure()
@@ -315,5 +365,285 @@ def yearly_stacks(
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=None, dtick=1)
-    fig.update_yaxes(title=value_label, tickformat=",")
+    fig.update_yaxes(title=value_label, **number_axis(df.groupby("year")[value].sum().max(), lang))
     return _layout(fig, height=440)
+
+
+def growth_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], value_label: str) -> go.Figure:
+    """Change on the year before per library, in percent, largest rise on top; falls point left."""
+    ordered = df.dropna(subset=["growth"]).sort_values("growth", ascending=True)
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["growth"],
+            y=ordered[label],
+            orientation="h",
+            marker_color=[colours.get(code, PALETTE[0]) for code in ordered["library_code"]],
+            text=[f"{v:+.1%}" for v in ordered["growth"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"<b>%{{y}}</b><br>{value_label}: %{{x:+.1%}}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=0, line={"color": INK, "width": 1})
+    fig.update_xaxes(title=value_label, tickformat="+.0%", range=_with_room(ordered["growth"]))
+    return _layout(fig, height=max(320, 44 * len(ordered) + 80))
+
+
+def small_multiples(
+    df: pd.DataFrame,
+    *,
+    label: dict[str, str],
+    colours: dict[str, str],
+    milestones: tuple[Milestone, ...],
+    shared_scale: bool,
+    columns: int = 4,
+) -> go.Figure:
+    """One small monthly chart per library, in the registry's order, the agreement marked in each.
+
+    On one shared scale when the values are comparable (per 10,000 residents); each
+    on its own otherwise, so a small city's trend is not flattened by the largest.
+    """
+    codes = [code for code in label if code in set(df["library_code"])]
+    rows = max(1, math.ceil(len(codes) / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes=True,
+        shared_yaxes="all" if shared_scale else False,
+        subplot_titles=[label[code] for code in codes],
+        vertical_spacing=0.5 / rows / 2 if rows > 1 else 0.1,
+        horizontal_spacing=0.04,
+    )
+    for index, code in enumerate(codes):
+        part = df[df["library_code"] == code].sort_values("month")
+        row, col = index // columns + 1, index % columns + 1
+        fig.add_trace(
+            go.Scatter(
+                x=part["month"],
+                y=part["total"],
+                mode="lines",
+                line={"width": 2, "color": colours.get(code)},
+                fill="tozeroy",
+                fillcolor=_faded(colours.get(code, PALETTE[0])),
+                name=label[code],
+                showlegend=False,
+                hovertemplate=f"{label[code]}<br>%{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
+        for milestone in milestones:
+            fig.add_shape(
+                type="line", x0=milestone.date, x1=milestone.date, y0=0, y1=1, yref="y domain",
+                line={"color": MILESTONE, "width": 1, "dash": "dash"}, row=row, col=col,
+            )  # fmt: skip
+    fig.update_xaxes(dtick="M24", tickformat="%Y", showgrid=False)
+    fig.update_yaxes(tickformat="~s", nticks=4)
+    fig.update_annotations(font={"size": 14})
+    _layout(fig, height=170 * rows + 60)
+    fig.update_layout(margin={"t": 40})
+    return fig
+
+
+def _faded(colour: str, alpha: float = 0.15) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def ranked_bars(df: pd.DataFrame, *, item: str, value: str, value_label: str, lang: str) -> go.Figure:
+    """What is not a library (platforms, databases, titles) ranked in one neutral colour, largest on top."""
+    ordered = df.sort_values(value, ascending=True)
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value],
+            y=ordered[item],
+            orientation="h",
+            marker_color=NEUTRAL[0],
+            text=[number(v, lang) for v in ordered[value]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"<b>%{{y}}</b><br>{value_label}: %{{x:,}}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        title=value_label,
+        range=_with_room(ordered[value]),
+        **number_axis(ordered[value].max() if len(ordered) else 0, lang),
+    )
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, height=max(260, 34 * len(ordered) + 90))
+
+
+def denial_bars(df: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Readers turned away per database: no licence (dark) and user limit reached (pale)."""
+    ordered = df.assign(refused=df.no_license + df.limit_exceeded).sort_values("refused", ascending=True)
+    fig = go.Figure()
+    for index, metric in enumerate(("no_license", "limit_exceeded")):
+        fig.add_trace(
+            go.Bar(
+                x=ordered[metric],
+                y=ordered["database"],
+                orientation="h",
+                name=t(f"denial.{metric}", lang),
+                marker_color=NEUTRAL[index * 2],
+                hovertemplate=f"<b>%{{y}}</b><br>{t(f'denial.{metric}', lang)}: %{{x:,}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(
+        title=t("denial.axis", lang), **number_axis(ordered["refused"].max() if len(ordered) else 0, lang)
+    )
+    return _layout(fig, height=max(260, 34 * len(ordered) + 110))
+
+
+def cohort_lines(
+    df: pd.DataFrame,
+    *,
+    names: dict[tuple, str],
+    milestones: tuple[Milestone, ...],
+    value_label: str,
+    lang: str,
+) -> go.Figure:
+    """Usage per 10,000 residents of each group of libraries that joined together, over the same months."""
+    fig = go.Figure()
+    for index, ((kind, day), part) in enumerate(df.groupby(["kind", "date"], sort=False)):
+        fig.add_trace(
+            go.Scatter(
+                x=part["month"],
+                y=part["per_10k_residents"].rolling(3, min_periods=1).mean(),
+                name=names[(kind, day)],
+                mode="lines",
+                line={"width": 3, "color": NEUTRAL[0] if index == 0 else MILESTONE},
+                hovertemplate=f"{names[(kind, day)]}<br>%{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    _milestones(fig, milestones, lang)
+    fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
+    fig.update_yaxes(title=value_label, tickformat=",")
+    return _layout(fig, height=420)
+
+
+def two_way(
+    df: pd.DataFrame,
+    *,
+    label: str,
+    colours: dict[str, str],
+    usage: str,
+    records: str,
+    usage_label: str,
+    records_label: str,
+    lang: str,
+) -> go.Figure:
+    """Both directions of the cooperation per library, side by side on one row each: in (solid), out (pale)."""
+    ordered = df.sort_values(usage, ascending=True)
+    marker = [colours.get(code, PALETTE[0]) for code in ordered["library_code"]]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        subplot_titles=[usage_label, records_label],
+    )
+    fig.add_trace(
+        go.Bar(
+            x=ordered[usage], y=ordered[label], orientation="h", marker_color=marker,
+            text=[number(v, lang, 1) for v in ordered[usage]], textposition="outside", cliponaxis=False,
+            hovertemplate=f"<b>%{{y}}</b><br>{usage_label}: %{{x:,.1f}}<extra></extra>",
+        ),
+        row=1, col=1,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(
+            x=ordered[records], y=ordered[label], orientation="h", marker={"color": marker, "opacity": 0.55},
+            text=[number(v, lang) for v in ordered[records]], textposition="outside", cliponaxis=False,
+            hovertemplate=f"<b>%{{y}}</b><br>{records_label}: %{{x:,}}<extra></extra>",
+        ),
+        row=1, col=2,
+    )  # fmt: skip
+    # Room on the right of each panel for the longest bar's label.
+    fig.update_xaxes(range=[0, max(ordered[usage].max(), 1) * 1.22], tickformat=",", row=1, col=1)
+    fig.update_xaxes(range=[0, max(ordered[records].max(), 1) * 1.22], row=1, col=2, **number_axis(0, lang))
+    fig.update_annotations(font={"size": 14})
+    fig.update_layout(showlegend=False)
+    return _layout(fig, height=max(340, 40 * len(ordered) + 100))
+
+
+def province_trend(
+    df: pd.DataFrame, *, milestones: tuple[Milestone, ...], value_label: str, average_label: str, lang: str
+) -> go.Figure:
+    """The consortium's monthly total (thin) and its 12-month average (bold): season and direction apart."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=df["month"], y=df["total"], name=value_label, mode="lines", line={"width": 1.5, "color": NEUTRAL[1]},
+            hovertemplate="%{x|%Y-%m}: %{y:,}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=df["month"], y=df["total"].rolling(12, min_periods=12).mean(), name=average_label, mode="lines",
+            line={"width": 3.5, "color": NEUTRAL[0]}, hovertemplate="%{x|%Y-%m}: %{y:,.0f}<extra></extra>",
+        )
+    )  # fmt: skip
+    _milestones(fig, milestones, lang)
+    fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
+    fig.update_yaxes(title=None, **number_axis(df["total"].max() if len(df) else 0, lang))
+    return _layout(fig, height=380)
+
+
+def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str) -> go.Figure:
+    """Libraries down, months across: a filled cell where a report covers the month, empty where none does."""
+    codes = [code for code in label if code in set(df["library_code"])] or list(label)
+    months = pd.date_range(df["month"].min(), df["month"].max(), freq="MS") if len(df) else []
+    grid = (
+        df.pivot_table(index="library_code", columns="month", values="reports", aggfunc="max")
+        .reindex(index=codes, columns=months)
+        .fillna(0)
+    )
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=list(months),
+            y=[label[code] for code in codes],
+            colorscale=[[0, "#f5f7fa"], [0.001, NEUTRAL[2]], [1, NEUTRAL[0]]],
+            xgap=1,
+            ygap=2,
+            colorbar={"title": value_label, "thickness": 12},
+            hovertemplate=f"%{{y}} %{{x|%Y-%m}}<br>{value_label}: %{{z}}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(dtick="M12", tickformat="%Y", showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return _layout(fig, height=max(300, 30 * len(codes) + 90))
+
+
+def compare_lines(
+    df: pd.DataFrame,
+    *,
+    label: dict[str, str],
+    colours: dict[str, str],
+    value_label: str,
+    reference: str | None,
+    lang: str,
+) -> go.Figure:
+    """A line per chosen library; `reference` (a peer average or median) dashed in grey."""
+    fig = go.Figure()
+    for code, part in df.groupby("library_code", sort=False):
+        is_reference = code == reference
+        fig.add_trace(
+            go.Scatter(
+                x=part["month"],
+                y=part["value"],
+                name=label.get(code, code),
+                mode="lines",
+                line={
+                    "width": 2 if is_reference else 3,
+                    "color": NEUTRAL[1] if is_reference else colours.get(code),
+                    "dash": "dash" if is_reference else "solid",
+                },
+                hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
+    fig.update_yaxes(title=value_label, **number_axis(df["value"].max() if len(df) else 0, lang))
+    return _layout(fig, height=420)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from coopdash.i18n import t
 from coopdash.registry import ROOT
 
 CLASSES_FILE = ROOT / "data" / "clc_classes.csv"
@@ -31,9 +32,11 @@ def top_classes(path: Path = CLASSES_FILE) -> dict[str, TopClass]:
         }
 
 
-def label(letter: str | None) -> str:
-    """'K 历史、地理 History and geography'; 'No CLC number' for records without one."""
+def label(letter: str | None, lang: str) -> str:
+    """'K History and geography' or 'K 历史、地理'; a record without a CLC number says so."""
     if not letter:
-        return "No CLC number"
+        return t("clc.none", lang)
     known = top_classes().get(letter)
-    return f"{letter} {known.name_zh} {known.name_en}" if known else letter
+    if not known:
+        return letter
+    return f"{letter} {known.name_zh if lang == 'zh' else known.name_en}"

@@ -1,4 +1,4 @@
-"""Local records out: the figures of the contributions page, as DataFrames.
+"""Local records out: the contribution figures every page shows, as DataFrames.
 
 A contribution is one catalogue record and one library's role in it: original
 (the library created the record) or enhanced (it improved another's record).
@@ -10,16 +10,7 @@ import duckdb
 import pandas as pd
 
 from coopdash import clc, sql
-
-HOW_COMPUTED = (
-    "One count per catalogue record and library role: original when the library created the record "
-    "(MARC 21 040 $a; UNIMARC 801 with second indicator 0), enhanced when it improved another's "
-    "(040 $d; 801 second indicator 2); agency codes mapped to members through the registry's aliases. "
-    "A record imported twice counts once (same OCLC number or control number). Dated by the month the "
-    "record was entered (008/00-05, 801 $c) or, for enhancements, last changed (005). Local documents: "
-    "the rules in data/local_documents.toml (CLC classes such as K295.5, subject and place keywords, "
-    "the member cities' names)."
-)
+from coopdash.i18n import catalog, t
 
 
 def contribution_years(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -34,19 +25,56 @@ def by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return sql.df(con, "contributions_by_year")
 
 
-def by_class(con: duckdb.DuckDBPyConnection, year: int | None) -> pd.DataFrame:
-    frame = sql.df(con, "contributions_by_class", year=year)
-    frame["label"] = [clc.label(letter) for letter in frame.clc_top]
+def by_class(
+    con: duckdb.DuckDBPyConnection, year: int | None, libraries: tuple[str, ...], lang: str
+) -> pd.DataFrame:
+    frame = sql.df(con, "contributions_by_class", year=year, libraries=list(libraries))
+    frame["label"] = [clc.label(letter, lang) for letter in frame.clc_top]
     return frame
 
 
-def by_language(con: duckdb.DuckDBPyConnection, year: int | None) -> pd.DataFrame:
-    return sql.df(con, "contributions_by_language", year=year)
+def by_language(
+    con: duckdb.DuckDBPyConnection, year: int | None, libraries: tuple[str, ...], lang: str
+) -> pd.DataFrame:
+    frame = sql.df(con, "contributions_by_language", year=year, libraries=list(libraries))
+    frame["label"] = [language_name(code, lang) for code in frame.language]
+    return frame
+
+
+def language_name(code: str | None, lang: str) -> str:
+    """'Chinese (chi)'; a code the catalogue does not name is shown as it is."""
+    if not code:
+        return t("language.none", lang)
+    key = f"language.{code}"
+    return f"{t(key, lang)} ({code})" if key in catalog() else code
 
 
 def cumulative(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return sql.df(con, "contributions_cumulative")
 
 
+def recent_local_documents(
+    con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...], limit: int = 25
+) -> pd.DataFrame:
+    return sql.df(con, "recent_local_documents", libraries=list(libraries), limit=limit)
+
+
 def files_behind(con: duckdb.DuckDBPyConnection, year: int | None) -> pd.DataFrame:
     return sql.df(con, "files_behind_contributions", year=year)
+
+
+def records_for_display(records: pd.DataFrame, labels: dict[str, str], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("column.month", lang): records.contributed_on.dt.strftime("%Y-%m"),
+            t("column.library", lang): records.library_code.map(labels),
+            t("column.title", lang): records.title,
+            t("column.role", lang): [t(f"role.{role}", lang) for role in records.role],
+            t("column.clc", lang): records.clc_class,
+            t("column.language", lang): records.language,
+            t("column.place", lang): records.place,
+            t("column.rule", lang): records.local_rule,
+            t("column.oclc_number", lang): records.oclc_number,
+            t("column.file", lang): records.file_name,
+        }
+    )

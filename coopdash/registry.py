@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from coopdash.errors import RegistryError, UnknownInstitution
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +71,12 @@ class Library:
     joined_before: date | None
     joined_note: str
     aliases: tuple[tuple[str, str], ...] = field(default=())
+
+    def label(self, lang: str) -> str:
+        """As the `members` view labels it: a city library by its city, any other by its name."""
+        if self.level == "city":
+            return self.city_zh if lang == "zh" else self.city_en
+        return self.name_zh if lang == "zh" else self.name_en
 
     def keys(self) -> set[tuple[str, str]]:
         """Every (kind, normalised value) that identifies this library."""
@@ -175,6 +183,28 @@ class Registry:
         if duplicates:
             raise RegistryError(f"{path.name}: code(s) listed twice: {', '.join(duplicates)}")
         return cls(libraries)
+
+    def frame(self) -> pd.DataFrame:
+        """The members as the `members` view shows them, in registry order, for the pages."""
+        return pd.DataFrame(
+            [
+                {
+                    "library_code": lib.code,
+                    "level": lib.level,
+                    "name_en": lib.name_en,
+                    "name_zh": lib.name_zh,
+                    "city_en": lib.city_en,
+                    "city_zh": lib.city_zh,
+                    "label_en": lib.label("en"),
+                    "label_zh": lib.label("zh"),
+                    "adcode": lib.adcode,
+                    "population": lib.population,
+                    "joined_on": lib.joined_on,
+                    "joined_before": lib.joined_before,
+                }
+                for lib in self.libraries.values()
+            ]
+        )
 
     def __contains__(self, code: str) -> bool:
         return code in self.libraries

@@ -1,117 +1,122 @@
-"""Local records out: catalogue records contributed by city, role, class and language, and their growth."""
+"""Local records out: catalogue records contributed by city, year, role, class and language, and their growth."""
 
 import streamlit as st
 
 from coopdash import charts, contributions
-from coopdash.webapp import consortium, query, registry, through_entry
+from coopdash.i18n import number, t
+from coopdash.webapp import chart, consortium, how, members, query, registry, through_entry
 
-through_entry()
+f = through_entry()
+lang = f.lang
+st.title(t("nav.contributions", lang))
 
-st.title("Local records out: contributions to the global catalogue")
-
-years = query(contributions.contribution_years)
-if not years:
-    st.info(
-        "No catalogue records have been imported yet. Import MARC 21, MARCXML or UNIMARC/CNMARC exports "
-        "with `python -m coopdash import PATH` and reload this page.",
-        icon=":material/inbox:",
-    )
+if not query(contributions.contribution_years):
+    st.info(t("notice.no_contributions", lang), icon=":material/inbox:")
     st.stop()
 
-left, _ = st.columns([1, 4])
-choice = left.selectbox("Year", ["All years", *years], key="contributions_year")
-year = None if choice == "All years" else int(choice)
-period = "all years" if year is None else str(year)
-
-table = query(contributions.by_city, year)
 codes = list(registry().libraries)
+chosen = f.libraries or tuple(codes)
 colours = charts.library_colours(codes)
+labels = dict(zip(members().library_code, members()[f.label], strict=True))
+table = f.chosen(query(contributions.by_city, f.year))
 
 original, enhanced = int(table.original.sum()), int(table.enhanced.sum())
 local = int(table.local_documents.sum())
 a, b, c, d = st.columns(4)
-a.metric(f"Original records, {period}", f"{original:,}", border=True)
-b.metric(f"Enhanced records, {period}", f"{enhanced:,}", border=True)
+a.metric(t("contrib.original", lang, year=f.year), number(original, lang), border=True)
+b.metric(t("contrib.enhanced", lang, year=f.year), number(enhanced, lang), border=True)
 c.metric(
-    f"Local documents ({local / (original + enhanced):.0%} of all)"
+    t("contrib.local", lang, share=f"{local / (original + enhanced):.0%}")
     if original + enhanced
-    else "Local documents",
-    f"{local:,}",
+    else t("contrib.local_plain", lang),
+    number(local, lang),
     border=True,
 )
-d.metric("Members contributing", f"{int((table.total > 0).sum())} of {len(table)}", border=True)
-
-st.subheader(f"Records contributed by city, {period}")
-st.plotly_chart(
-    charts.contribution_bars(table[table.total > 0], label="label_en", colours=colours),
-    width="stretch",
-    config={"displaylogo": False},
+d.metric(
+    t("contrib.members", lang),
+    t("of", lang, part=int((table.total > 0).sum()), whole=len(table)),
+    border=True,
 )
-st.caption("How is this computed? " + contributions.HOW_COMPUTED)
 
-st.subheader("Records contributed by year and city")
-role_choice = st.segmented_control(
-    "Records", ["All", "Original", "Enhanced"], default="All", key="contributions_role"
+contributed = table[table.total > 0]
+if contributed.empty:
+    st.info(t("notice.no_contributions_year", lang, year=f.year), icon=":material/filter_alt_off:")
+else:
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("contrib.by_city", lang, year=f.year))
+        chart(charts.contribution_bars(contributed, label=f.label, colours=colours, lang=lang))
+    with right:
+        st.subheader(t("contrib.local_share", lang, year=f.year))
+        chart(
+            charts.share_bars(
+                contributed,
+                value="local_share",
+                label=f.label,
+                colours=colours,
+                value_label=t("contrib.local_plain", lang),
+            )
+        )
+        st.caption(t("contrib.local_share_note", lang))
+how(t("how.contributions", lang), lang)
+
+st.subheader(t("contrib.by_year", lang))
+role = st.segmented_control(
+    t("contrib.role_filter", lang),
+    ["total", "original", "enhanced"],
+    default="total",
+    format_func=lambda r: t("contrib.role_all", lang) if r == "total" else t(f"role.{r}", lang),
+    key="contributions_role",
 )
-column = {"Original": "original", "Enhanced": "enhanced"}.get(role_choice or "All", "total")
-labels = dict(zip(table.library_code, table.label_en, strict=True))
-st.plotly_chart(
+chart(
     charts.yearly_stacks(
-        query(contributions.by_year),
-        value=column,
+        f.chosen(query(contributions.by_year)),
+        value=role or "total",
         label=labels,
         colours=colours,
-        value_label="Records contributed",
-    ),
-    width="stretch",
-    config={"displaylogo": False},
+        value_label=t("chart.records_contributed", lang),
+        lang=lang,
+    )
 )
-st.caption("Each bar is a year's records, stacked by the library that contributed them.")
+st.caption(t("contrib.by_year_note", lang))
 
-st.subheader("By class of the Chinese Library Classification")
-st.plotly_chart(
-    charts.class_bars(query(contributions.by_class, year)), width="stretch", config={"displaylogo": False}
-)
-st.caption("Top class: the first letter of the record's CLC number (084 $a with $2 clc, or UNIMARC 690 $a).")
-
-left, right = st.columns(2)
+left, right = st.columns([3, 2])
 with left:
-    st.subheader("Local-document share by city")
-    st.plotly_chart(
-        charts.share_bars(
-            table[table.total > 0],
-            value="local_share",
-            label="label_en",
-            colours=colours,
-            value_label="Local documents",
-        ),
-        width="stretch",
-        config={"displaylogo": False},
-    )
-    st.caption(
-        "Share of each library's contributed records (original and enhanced) that are local documents."
-    )
+    st.subheader(t("contrib.by_class", lang, year=f.year))
+    classes = query(contributions.by_class, f.year, chosen, lang)
+    chart(charts.class_bars(classes, lang=lang))
+    st.caption(t("contrib.by_class_note", lang))
 with right:
-    st.subheader("By language")
-    st.dataframe(query(contributions.by_language, year), hide_index=True, width="stretch")
-    st.caption(
-        "The language of the resource as the record gives it (MARC language codes: chi, eng, jpn, ...)."
+    st.subheader(t("contrib.by_language", lang, year=f.year))
+    languages = query(contributions.by_language, f.year, chosen, lang)
+    chart(
+        charts.ranked_bars(
+            languages,
+            item="label",
+            value="total",
+            value_label=t("chart.records_contributed", lang),
+            lang=lang,
+        )
     )
+    st.caption(t("contrib.by_language_note", lang))
 
-st.subheader("Cumulative records contributed since joining")
-growth = query(contributions.cumulative)
-st.plotly_chart(
+st.subheader(t("contrib.cumulative", lang))
+chart(
     charts.cumulative_lines(
-        growth,
+        f.chosen(query(contributions.cumulative)),
         label=labels,
         colours=colours,
         milestones=consortium().milestones,
-        value_label="Records contributed",
-    ),
-    width="stretch",
-    config={"displaylogo": False},
+        value_label=t("chart.records_contributed", lang),
+        lang=lang,
+    )
 )
-st.caption("Running total of each library's contributed records, month by month from its first contribution.")
+st.caption(t("contrib.cumulative_note", lang))
 
-with st.expander("Files these figures come from"):
-    st.dataframe(query(contributions.files_behind, year), hide_index=True, width="stretch")
+st.subheader(t("contrib.recent", lang))
+recent = query(contributions.recent_local_documents, chosen)
+st.dataframe(contributions.records_for_display(recent, labels, lang), hide_index=True, width="stretch")
+st.caption(t("contrib.recent_note", lang))
+
+with st.expander(t("files_behind", lang)):
+    st.dataframe(f.chosen(query(contributions.files_behind, f.year)), hide_index=True, width="stretch")

@@ -1,107 +1,169 @@
-"""Uptake of global resources by city: one year, one metric, absolute or per 10,000 residents."""
+"""Uptake of global resources: ranking, monthly trends, what was used, unmet demand, growth since joining."""
 
 import streamlit as st
 
 from coopdash import charts, uptake
-from coopdash.webapp import consortium, query, registry, through_entry
+from coopdash.i18n import change, number, t
+from coopdash.webapp import chart, consortium, how, members, query, registry, through_entry
 
-through_entry()
+f = through_entry()
+lang = f.lang
+st.title(t("nav.uptake", lang))
 
-st.title("Uptake of global resources by city")
-
-years = query(uptake.usage_years)
-if not years:
-    st.info(
-        "No usage has been imported yet. Import COUNTER reports with "
-        "`python -m coopdash import PATH` and reload this page.",
-        icon=":material/inbox:",
-    )
+if not query(uptake.usage_years):
+    st.info(t("notice.no_usage", lang), icon=":material/inbox:")
     st.stop()
 
-left, middle, right = st.columns([1, 3, 2])
-year = left.selectbox("Year", years, key="year")
-metric = middle.selectbox(
-    "Metric",
-    list(uptake.MEASURES),
-    index=list(uptake.MEASURES).index(uptake.DEFAULT_METRIC),
-    format_func=lambda m: uptake.MEASURES[m].label,
-    key="metric",
-)
-per_capita = (
-    right.segmented_control("Show", ["Total", "Per 10,000 residents"], default="Total", key="scale")
-    == "Per 10,000 residents"
-)
-measure = uptake.MEASURES[metric]
-
-table = query(uptake.uptake_by_city, year, metric)
+measure = uptake.MEASURES[f.metric]
+metric_name = t(f"metric.{f.metric}", lang)
 codes = list(registry().libraries)
+chosen = f.libraries or tuple(codes)
 colours = charts.library_colours(codes)
+table = f.chosen(query(uptake.uptake_by_city, f.year, f.metric))
+if f.year is None or not table.total.any():
+    st.info(
+        t("notice.no_usage_year", lang, metric=metric_name, year=f.year), icon=":material/filter_alt_off:"
+    )
+    st.stop()
 
 total = int(table.total.sum())
 previous = table.previous_total.sum()
 served = uptake.population_served(table)
 a, b, c = st.columns(3)
-a.metric(f"Consortium total, {year}", f"{total:,}", uptake.change_text(total, previous), border=True)
-b.metric("Per 10,000 residents", f"{total * 10000 / served:,.1f}" if served else "–", border=True)
+a.metric(
+    t("uptake.total_chosen" if f.libraries else "uptake.total", lang, year=f.year),
+    number(total, lang),
+    change(total, previous, lang, f.year - 1),
+    border=True,
+)
+b.metric(t("scale.per_10k", lang), number(total * 10000 / served, lang, 1) if served else "–", border=True)
 c.metric(
-    "Members with usage",
-    f"{int((table.total > 0).sum())} of {len(table)}",
+    t("uptake.members_with_usage", lang),
+    t("of", lang, part=int((table.total > 0).sum()), whole=len(table)),
     border=True,
 )
 
-value = "per_10k_residents" if per_capita else "total"
-value_label = f"{metric} per 10,000 residents" if per_capita else metric
-st.subheader(f"{measure.label}{' per 10,000 residents' if per_capita else ''}, {year}")
-st.plotly_chart(
-    charts.uptake_bars(
-        table[table.total > 0] if table.total.any() else table,
-        value=value,
-        value_label=value_label,
-        label="label_en",
-        colours=colours,
-        decimals=1 if per_capita else 0,
-    ),
-    width="stretch",
-    config={"displaylogo": False},
-)
-st.caption("How is this computed? " + uptake.how_computed(measure))
+value = "per_10k_residents" if f.per_capita else "total"
+value_label = t("per_10k_of", lang, metric=f.metric) if f.per_capita else f.metric
+shown = table[table.total > 0]
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(
+        t(
+            "uptake.ranking",
+            lang,
+            what=t(f"scale.{'per_10k' if f.per_capita else 'total'}", lang),
+            year=f.year,
+        )
+    )
+    chart(
+        charts.uptake_bars(
+            shown,
+            value=value,
+            value_label=value_label,
+            label=f.label,
+            colours=colours,
+            lang=lang,
+            decimals=1 if f.per_capita else 0,
+        )
+    )
+with right:
+    st.subheader(t("uptake.growth", lang, year=f.year, previous=f.year - 1))
+    chart(
+        charts.growth_bars(shown, label=f.label, colours=colours, value_label=t("uptake.growth_axis", lang))
+    )
+how(uptake.how_computed(measure, lang), lang)
 
 incomplete = table[(table.months_with_usage > 0) & (table.months_with_usage < 12)]
 if not incomplete.empty:
     st.caption(
-        "Fewer than 12 months with usage in "
-        + f"{year}: "
-        + ", ".join(f"{row.label_en} ({row.months_with_usage})" for row in incomplete.itertuples())
+        t(
+            "uptake.incomplete",
+            lang,
+            year=f.year,
+            libraries=", ".join(
+                f"{row[f.label]} ({row.months_with_usage})" for _, row in incomplete.iterrows()
+            ),
+        )
     )
+with st.expander(t("as_table", lang)):
+    st.dataframe(uptake.table_for_display(table, lang), hide_index=True, width="stretch")
+with st.expander(t("files_behind", lang)):
+    st.dataframe(f.chosen(query(uptake.files_behind, f.year, f.metric)), hide_index=True, width="stretch")
 
-with st.expander("The figures as a table"):
-    whole = st.column_config.NumberColumn(format="localized")
-    st.dataframe(
-        uptake.table_for_display(table),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Residents": whole,
-            "Total": whole,
-            "Previous year": whole,
-            "Per 10,000 residents": st.column_config.NumberColumn(format="%.1f"),
-        },
+st.subheader(t("uptake.small_multiples", lang, metric=metric_name))
+monthly = f.chosen(query(uptake.monthly_uptake, f.metric))
+if f.per_capita:
+    monthly = uptake.per_10k(monthly, dict(zip(table.library_code, table.population, strict=True)))
+labels = dict(zip(members().library_code, members()[f.label], strict=True))
+chart(
+    charts.small_multiples(
+        monthly,
+        label={code: labels[code] for code in codes if code in chosen},
+        colours=colours,
+        milestones=consortium().milestones,
+        shared_scale=f.per_capita,
     )
-with st.expander("Files these figures come from"):
-    st.dataframe(query(uptake.files_behind, year, metric), hide_index=True, width="stretch")
-
-st.subheader(f"{measure.label} by month")
-trend = query(uptake.monthly_uptake, metric)
-labels = dict(zip(table.library_code, table.label_en, strict=True))
-st.plotly_chart(
-    charts.monthly_trend(
-        trend, label=labels, colours=colours, milestones=consortium().milestones, value_label=metric
-    ),
-    width="stretch",
-    config={"displaylogo": False},
 )
 st.caption(
-    "Stacked by member library: the top edge is the consortium total, counted as above. The dashed line marks "
-    + "; ".join(f"{m.date:%-d %B %Y}: {m.label_en}" for m in consortium().milestones)
-    + "."
+    t(
+        "uptake.small_multiples_note",
+        lang,
+        scale=t(f"uptake.scale_{'shared' if f.per_capita else 'own'}", lang),
+    )
 )
+
+st.subheader(t("uptake.what_was_used", lang, year=f.year))
+dimensions = ("platform", "data_type") if measure.family == "PR" else ("database", "platform")
+for tab, dimension in zip(st.tabs([t(f"dimension.{d}", lang) for d in dimensions]), dimensions, strict=True):
+    with tab:
+        parts = query(uptake.breakdown, f.year, f.metric, dimension, chosen)
+        chart(charts.ranked_bars(parts.head(15), item="item", value="total", value_label=f.metric, lang=lang))
+        st.caption(
+            t("uptake.breakdown_note", lang, family=measure.family, shown=min(15, len(parts)), all=len(parts))
+        )
+
+left, right = st.columns(2)
+with left:
+    title_metric = uptake.title_metric(f.metric)
+    st.subheader(t("uptake.top_titles", lang, year=f.year))
+    titles = query(uptake.top_titles, f.year, f.metric, chosen)
+    if titles.empty:
+        st.info(t("uptake.no_titles", lang), icon=":material/menu_book:")
+    else:
+        st.dataframe(
+            uptake.titles_for_display(titles, lang),
+            hide_index=True,
+            width="stretch",
+            column_config={t("column.total", lang): st.column_config.NumberColumn(format="localized")},
+        )
+    st.caption(t("uptake.top_titles_note", lang, metric=title_metric))
+with right:
+    st.subheader(t("uptake.denials", lang, year=f.year))
+    refused = query(uptake.denials, f.year, chosen)
+    if refused.empty:
+        st.info(t("uptake.no_denials", lang), icon=":material/lock_open:")
+    else:
+        chart(charts.denial_bars(refused.head(12), lang=lang))
+    st.caption(t("uptake.denials_note", lang))
+
+st.subheader(t("uptake.cohorts", lang))
+groups = uptake.cohorts(query(uptake.monthly_uptake, f.metric), members())
+if len(groups[["kind", "date"]].drop_duplicates()) < 2:
+    st.info(t("uptake.no_cohorts", lang), icon=":material/groups:")
+else:
+    names = {
+        (kind, day): uptake.cohort_label(kind, day, n, lang)
+        for kind, day, n in groups[["kind", "date", "libraries"]].drop_duplicates().itertuples(index=False)
+    }
+    chart(
+        charts.cohort_lines(
+            groups,
+            names=names,
+            milestones=consortium().milestones,
+            value_label=t("per_10k_of", lang, metric=f.metric),
+            lang=lang,
+        )
+    )
+    st.dataframe(uptake.cohort_summary(groups, names, lang), hide_index=True, width="stretch")
+st.caption(t("uptake.cohorts_note", lang))

@@ -24,6 +24,7 @@ select
     m.city_zh,
     m.label_en,
     m.label_zh,
+    m.adcode,
     m.population,
     coalesce(t.total, 0) as total,
     coalesce(t.total, 0) * 10000.0 / nullif(m.population, 0) as per_10k_residents,

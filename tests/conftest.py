@@ -8,11 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
 
 from coopdash import db
 from coopdash.registry import Registry
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
+APP_TIMEOUT = 180  # the first run imports every sample file
 CORPUS = FIXTURES / "corpus"
 
 
@@ -121,3 +125,37 @@ def sushi_json(items: list | None = None, header: dict | None = None, release: s
             }
         ]
     return json.dumps({"Report_Header": report_header, "Report_Items": items})
+
+
+def app(database: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv(db.ENV_DB, str(database))
+    # The deployed app hides exception details; a failing test shows them.
+    config.set_option("client.showErrorDetails", "full")
+    return entry_app(APP_TIMEOUT).run()
+
+
+def entry_app(timeout: float) -> AppTest:
+    """The entry as Streamlit runs it once a session has started it.
+
+    Run from a script outside the repository: next to a pages/ folder, AppTest
+    would run each later page on its own (Streamlit's old pages/ mode), which a
+    real server does only for a deep link before any session ran the entry.
+    """
+    return AppTest.from_string(
+        f"import runpy\nrunpy.run_path({str(ROOT / 'dashboard.py')!r}, run_name='__main__')",
+        default_timeout=timeout,
+    )
+
+
+def page(name: str) -> str:
+    """A page's path as AppTest.switch_page wants it."""
+    return str(ROOT / "pages" / name)
+
+
+@pytest.fixture(scope="session")
+def first_run(tmp_path_factory):
+    """The dashboard started on a machine with no database: it builds one from data/sample."""
+    database = tmp_path_factory.mktemp("first_run") / "coopdash.duckdb"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        at = app(database, monkeypatch)
+    return database, at

@@ -7,15 +7,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-from streamlit import config
-from streamlit.testing.v1 import AppTest
 
 from coopdash import db, sql
 from coopdash.load import ImportContext, expand_paths, import_file
-from tests.conftest import tabular
-
-ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT = 180  # the first run imports every sample file
+from tests.conftest import ROOT, app, page, tabular
 
 
 def plotted(values) -> list:
@@ -23,23 +18,6 @@ def plotted(values) -> list:
     if isinstance(values, dict):
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
     return list(values)
-
-
-def app(database: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv(db.ENV_DB, str(database))
-    # The deployed app hides exception details; a failing test shows them.
-    config.set_option("client.showErrorDetails", "full")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    return at.run()
-
-
-@pytest.fixture(scope="session")
-def first_run(tmp_path_factory):
-    """The dashboard started on a machine with no database: it builds one from data/sample."""
-    database = tmp_path_factory.mktemp("first_run") / "coopdash.duckdb"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        at = app(database, monkeypatch)
-    return database, at
 
 
 def test_first_run_builds_the_database_from_the_bundled_sample(first_run):
@@ -64,13 +42,14 @@ def test_synthetic_data_is_labelled(first_run, monkeypatch):
 
 
 def consortium_total(database: Path, year: int, metric: str) -> int:
+    """The year's total of a metric, summed from the stored rows, not through the pages' queries."""
     con = duckdb.connect(str(database), read_only=True)
     try:
-        frame = sql.df(con, "uptake_by_city", year=year, metric=metric, family="PR")
         independent = con.execute(
             "select sum(count) from usage where report_id = 'PR' and metric_type = $m and year(month) = $y",
             {"m": metric, "y": year},
         ).fetchone()[0]
+        frame = sql.df(con, "uptake_by_city", year=year, metric=metric, family="PR")
     finally:
         con.close()
     assert int(frame.total.sum()) == independent  # the sample has PR only: the rule picks every PR row
@@ -83,7 +62,7 @@ def test_first_page_shows_the_number_the_sql_gives(first_run, monkeypatch):
     assert not at.exception
     year = at.selectbox(key="year").value
     headline = at.metric[0]
-    assert headline.label == f"Consortium total, {year}"
+    assert headline.label == f"Usage, {year}"
     assert headline.value == f"{consortium_total(database, year, 'Total_Item_Requests'):,}"
 
 
@@ -100,8 +79,8 @@ def test_changing_year_and_metric_changes_the_figures(first_run, monkeypatch):
 def test_bars_per_10k_residents_match_the_registry_population(first_run, monkeypatch):
     database, _ = first_run
     at = app(database, monkeypatch)
-    at.segmented_control(key="scale").set_value("Per 10,000 residents")
-    at.run()
+    at.switch_page(page("uptake.py")).run()
+    at.radio(key="scale").set_value("per_10k").run()
     assert not at.exception
     bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     shown = dict(zip(plotted(bars["y"]), plotted(bars["x"]), strict=True))
@@ -119,9 +98,12 @@ def test_bars_per_10k_residents_match_the_registry_population(first_run, monkeyp
 def test_trend_marks_the_agreement(first_run, monkeypatch):
     database, _ = first_run
     at = app(database, monkeypatch)
-    trend = json.loads(at.get("plotly_chart")[1].proto.spec)
+    trend = json.loads(at.get("plotly_chart")[-1].proto.spec)
     assert [shape["x0"][:10] for shape in trend["layout"]["shapes"]] == ["2018-12-05"]
-    assert len(trend["data"]) == 12  # one series per member library
+    monthly = plotted(trend["data"][0]["y"])
+    assert sum(monthly) == sum(
+        consortium_total(database, year, "Total_Item_Requests") for year in range(2016, 2026)
+    )
 
 
 def test_empty_database_gives_a_clear_message(tmp_path, monkeypatch):
@@ -129,7 +111,7 @@ def test_empty_database_gives_a_clear_message(tmp_path, monkeypatch):
     db.connect(database).close()
     at = app(database, monkeypatch)
     assert not at.exception
-    assert any("No usage has been imported yet" in i.value for i in at.info)
+    assert any("Nothing has been imported yet" in i.value for i in at.info)
     assert not at.warning  # nothing synthetic is loaded
 
 
@@ -152,53 +134,3 @@ def test_real_data_carries_no_synthetic_label(tmp_path, monkeypatch, registry):
     assert not at.exception
     assert not any("Synthetic" in w.value for w in at.warning)
     assert at.metric[0].value == "6"
-
-
-@pytest.mark.parametrize(
-    ("page", "heading"),
-    [
-        ("pages/contributions.py", "Local records out: contributions to the global catalogue"),
-        ("pages/services.py", "OCLC services: resource sharing and cataloguing"),
-    ],
-)
-def test_other_pages_render_the_sample(first_run, monkeypatch, page, heading):
-    database, _ = first_run
-    at = app(database, monkeypatch)
-    at.switch_page(page).run()
-    assert not at.exception
-    assert at.title[0].value == heading
-    assert at.get("plotly_chart")  # the charts are drawn
-
-
-def test_contributions_headline_is_the_sql_figure(first_run, monkeypatch):
-    database, _ = first_run
-    at = app(database, monkeypatch)
-    at.switch_page("pages/contributions.py").run()
-    con = duckdb.connect(str(database), read_only=True)
-    original = con.execute("select count(*) from contributions where role = 'original'").fetchone()[0]
-    con.close()
-    assert at.metric[0].label == "Original records, all years"
-    assert at.metric[0].value == f"{original:,}"
-
-
-def test_services_headline_is_the_sql_figure(first_run, monkeypatch):
-    database, _ = first_run
-    at = app(database, monkeypatch)
-    at.switch_page("pages/services.py").run()
-    year = at.selectbox(key="services_year").value
-    con = duckdb.connect(str(database), read_only=True)
-    lent = con.execute(
-        "select sum(filled) from ill_activity where role = 'lending' and year(month) = $y", {"y": year}
-    ).fetchone()[0]
-    con.close()
-    assert at.metric[0].value == f"{lent:,}"
-
-
-@pytest.mark.parametrize("page", ["pages/contributions.py", "pages/services.py"])
-def test_other_pages_say_plainly_when_nothing_is_loaded(tmp_path, monkeypatch, page):
-    database = tmp_path / "empty.duckdb"
-    db.connect(database).close()
-    at = app(database, monkeypatch)
-    at.switch_page(page).run()
-    assert not at.exception
-    assert any("imported yet" in i.value for i in at.info)

@@ -11,6 +11,7 @@ select
     city_zh,
     case when level = 'city' then city_en else name_en end as label_en,
     case when level = 'city' then city_zh else name_zh end as label_zh,
+    adcode,
     population,
     joined_on,
     joined_before

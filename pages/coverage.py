@@ -1,0 +1,64 @@
+"""Data coverage: which library has which report for which month, the files imported, their warnings."""
+
+import streamlit as st
+
+from coopdash import charts, coverage
+from coopdash.i18n import month, t
+from coopdash.webapp import chart, members, query, registry, through_entry
+
+f = through_entry()
+lang = f.lang
+st.title(t("coverage.title", lang))
+
+history = f.chosen(query(coverage.import_history))
+if history.empty:
+    st.info(t("notice.no_data", lang), icon=":material/inbox:")
+    st.stop()
+
+codes = [code for code in registry().libraries if not f.libraries or code in f.libraries]
+labels = dict(zip(members().library_code, members()[f.label], strict=True))
+covered = f.chosen(query(coverage.by_month))
+
+st.subheader(t("coverage.matrix", lang))
+sources = [source for source in coverage.SOURCES if (covered.source == source).any()]
+for tab, source in zip(st.tabs([t(f"source.{s}", lang) for s in sources]), sources, strict=True):
+    with tab:
+        part = covered[covered.source == source]
+        chart(
+            charts.coverage_matrix(
+                part, label={code: labels[code] for code in codes}, value_label=t("coverage.reports", lang)
+            ),
+            key=f"coverage_{source}",
+        )
+        missing = coverage.gaps(covered, source, codes)
+        if missing.empty:
+            st.caption(t("coverage.no_gaps", lang))
+        else:
+            st.caption(t("coverage.gaps", lang))
+            st.dataframe(
+                missing.assign(
+                    library_code=missing.library_code.map(labels),
+                    first_missing=[month(day, lang) for day in missing.first_missing],
+                ).rename(
+                    columns={
+                        "library_code": t("column.library", lang),
+                        "missing": t("column.missing", lang),
+                        "first_missing": t("column.first_missing", lang),
+                    }
+                ),
+                hide_index=True,
+            )
+st.caption(t("coverage.matrix_note", lang))
+
+st.subheader(t("coverage.history", lang))
+st.dataframe(coverage.history_for_display(history, labels, lang), hide_index=True, width="stretch")
+st.caption(t("coverage.history_note", lang))
+
+st.subheader(t("coverage.warnings", lang))
+warned = history[history.warning_count > 0]
+if warned.empty:
+    st.caption(t("coverage.no_warnings", lang))
+for row in warned.itertuples():
+    with st.expander(f"#{row.import_id} {row.file_name} ({row.warning_count})"):
+        for warning in row.warnings:
+            st.text(warning)

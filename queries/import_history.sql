@@ -1,0 +1,22 @@
+-- Every imported file, the newest first: what it is, whose, which months, how many
+-- rows it holds now (after later files replaced some), and its warnings.
+select
+    import_id,
+    imported_at,
+    file_name,
+    kind,
+    format,
+    report_id,
+    release,
+    library_code,
+    period_begin,
+    period_end,
+    rows,
+    skipped,
+    long_rows - superseded_rows as counts_in_use,
+    superseded_rows,
+    coalesce(len(warnings), 0) as warning_count,
+    warnings,
+    synthetic
+from imports
+order by import_id desc
