@@ -12,9 +12,7 @@ from coopdash.i18n import t
 from coopdash.registry import ROOT
 from coopdash.webapp import entry_running, page_frame, resume_wanted_page
 
-st.set_page_config(
-    page_title="Library cooperation · 图书馆合作", page_icon=":material/public:", layout="wide"
-)
+st.set_page_config(page_title="Library cooperation · 图书馆合作", page_icon="🌐", layout="wide")
 st.logo(ROOT / "data" / "logo.svg", size="large")
 
 lang = page_frame().lang

@@ -57,7 +57,7 @@ def _nice_step(rough: float) -> float:
 
 def number_axis(top: float, lang: str) -> dict:
     """Axis tick settings: thousands separators in English; in Chinese, 万 and 亿 on round ticks."""
-    if lang != "zh" or not top or top < 1e4:
+    if lang != "zh" or not top >= 1e4:  # also when top is NaN: nothing to draw
         return {"tickformat": ","}
     step = _nice_step(top / 5)
     ticks = [step * k for k in range(math.ceil(top / step) + 1)]
@@ -190,7 +190,9 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
     )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(
-        title=t("chart.contributed_solid_pale", lang), **number_axis(ordered["total"].max(), lang)
+        title=t("chart.contributed_solid_pale", lang),
+        range=_with_room(ordered["total"]),
+        **number_axis(ordered["total"].max(), lang),
     )
     return _layout(fig, height=max(320, 44 * len(ordered) + 100))
 
@@ -396,6 +398,7 @@ def small_multiples(
     colours: dict[str, str],
     milestones: tuple[Milestone, ...],
     shared_scale: bool,
+    lang: str,
     columns: int = 4,
 ) -> go.Figure:
     """One small monthly chart per library, in the registry's order, the agreement marked in each.
@@ -432,13 +435,14 @@ def small_multiples(
             row=row,
             col=col,
         )
+        top = df["total"].max() if shared_scale else part["total"].max()
+        fig.update_yaxes(row=row, col=col, nticks=4, **number_axis(top, lang))
         for milestone in milestones:
             fig.add_shape(
                 type="line", x0=milestone.date, x1=milestone.date, y0=0, y1=1, yref="y domain",
                 line={"color": MILESTONE, "width": 1, "dash": "dash"}, row=row, col=col,
             )  # fmt: skip
     fig.update_xaxes(dtick="M24", tickformat="%Y", showgrid=False)
-    fig.update_yaxes(tickformat="~s", nticks=4)
     fig.update_annotations(font={"size": 14})
     _layout(fig, height=170 * rows + 60)
     fig.update_layout(margin={"t": 40})
@@ -605,10 +609,14 @@ def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str
             z=grid.to_numpy(),
             x=list(months),
             y=[label[code] for code in codes],
-            colorscale=[[0, "#f5f7fa"], [0.001, NEUTRAL[2]], [1, NEUTRAL[0]]],
+            colorscale=[[0, "#f5f7fa"], [0.001, NEUTRAL[1]], [1, NEUTRAL[0]]],
+            zmin=0,
+            zmax=max(2, grid.to_numpy().max()),
             xgap=1,
             ygap=2,
-            colorbar={"title": value_label, "thickness": 12},
+            # One report a month is the rule; the scale only matters where some months have more.
+            showscale=bool(grid.to_numpy().max() > 1),
+            colorbar={"title": value_label, "thickness": 12, "dtick": 1},
             hovertemplate=f"%{{y}} %{{x|%Y-%m}}<br>{value_label}: %{{z}}<extra></extra>",
         )
     )
@@ -624,9 +632,10 @@ def compare_lines(
     colours: dict[str, str],
     value_label: str,
     reference: str | None,
+    milestones: tuple[Milestone, ...],
     lang: str,
 ) -> go.Figure:
-    """A line per chosen library; `reference` (a peer average or median) dashed in grey."""
+    """A line per chosen library; `reference` (a peer average or median) dashed in grey; milestones marked."""
     fig = go.Figure()
     for code, part in df.groupby("library_code", sort=False):
         is_reference = code == reference
@@ -644,6 +653,7 @@ def compare_lines(
                 hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
             )
         )
+    _milestones(fig, milestones, lang)
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
     fig.update_yaxes(title=value_label, **number_axis(df["value"].max() if len(df) else 0, lang))
     return _layout(fig, height=420)

@@ -57,3 +57,11 @@ def history_for_display(history: pd.DataFrame, labels: dict[str, str], lang: str
             t("column.synthetic", lang): history.synthetic,
         }
     )
+
+
+def warnings_for_display(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per warning an import carried, with the file it belongs to."""
+    warned = history[history.warning_count > 0][["import_id", "file_name", "warnings"]].explode("warnings")
+    return warned.rename(
+        columns={"import_id": "#", "file_name": t("column.file", lang), "warnings": t("column.warning", lang)}
+    )

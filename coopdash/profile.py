@@ -14,6 +14,11 @@ from coopdash.i18n import number, t
 PEERS = "__peers__"  # the library code under which a peer median or average is drawn
 
 
+def first_city(libraries: dict) -> str:
+    """The library a profile opens on: the first city library, else the first member."""
+    return next((code for code, lib in libraries.items() if lib.level == "city"), next(iter(libraries)))
+
+
 def rank(table: pd.DataFrame, code: str, column: str) -> tuple[int, int] | None:
     """(rank, out of) of one library on `column`, among the libraries that have a value; None if it has none."""
     ranked = table[table[column].notna() & (table[column] > 0)].sort_values(column, ascending=False)

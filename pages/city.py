@@ -4,7 +4,7 @@ import streamlit as st
 
 from coopdash import charts, contributions, profile, services, uptake
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, query, registry, through_entry
+from coopdash.webapp import chart, consortium, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -17,7 +17,7 @@ libraries = registry().libraries
 code = st.selectbox(
     t("city.library", lang),
     list(libraries),
-    index=list(libraries).index(f.libraries[0]) if f.libraries else 0,
+    index=list(libraries).index(f.libraries[0] if f.libraries else profile.first_city(libraries)),
     format_func=lambda c: libraries[c].label(lang),
     key="profile_library",
 )
@@ -45,6 +45,7 @@ a.metric(
     number(mine.total, lang),
     ranked(usage, "total"),
     delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 b.metric(
@@ -52,6 +53,7 @@ b.metric(
     number(mine.per_10k_residents, lang, 1),
     ranked(usage, "per_10k_residents"),
     delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 c.metric(
@@ -59,6 +61,7 @@ c.metric(
     number(own_records.total, lang),
     ranked(records, "total"),
     delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 d.metric(
@@ -66,6 +69,7 @@ d.metric(
     number(own_ill.lending_filled.sum(), lang),
     ranked(ill, "lending_filled"),
     delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 st.caption(t("city.rank_note", lang, metric=metric))
@@ -87,6 +91,7 @@ else:
             colours=charts.library_colours(list(libraries)),
             value_label=t("per_10k_of", lang, metric=metric),
             reference=profile.PEERS,
+            milestones=consortium().milestones,
             lang=lang,
         )
     )
@@ -130,5 +135,5 @@ joined = library.joined_on or library.joined_before
 if joined:
     st.caption(
         t("city.joined_on" if library.joined_on else "city.joined_before", lang, date=str(joined))
-        + (f" {library.joined_note}" if library.joined_note else "")
+        + (f" ({library.joined_note})" if library.joined_note and lang == "en" else "")
     )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from coopdash import charts, contributions, profile, services, uptake
 from coopdash.i18n import t
-from coopdash.webapp import chart, query, registry, through_entry
+from coopdash.webapp import chart, consortium, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -59,6 +59,7 @@ chart(
         colours=charts.library_colours(list(libraries)),
         value_label=t("per_10k_of", lang, metric=metric),
         reference=profile.PEERS if peers else None,
+        milestones=consortium().milestones,
         lang=lang,
     )
 )

@@ -55,10 +55,8 @@ st.dataframe(coverage.history_for_display(history, labels, lang), hide_index=Tru
 st.caption(t("coverage.history_note", lang))
 
 st.subheader(t("coverage.warnings", lang))
-warned = history[history.warning_count > 0]
-if warned.empty:
+warnings = coverage.warnings_for_display(history, lang)
+if warnings.empty:
     st.caption(t("coverage.no_warnings", lang))
-for row in warned.itertuples():
-    with st.expander(f"#{row.import_id} {row.file_name} ({row.warning_count})"):
-        for warning in row.warnings:
-            st.text(warning)
+else:
+    st.dataframe(warnings, hide_index=True, width="stretch")

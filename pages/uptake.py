@@ -103,6 +103,7 @@ chart(
         colours=colours,
         milestones=consortium().milestones,
         shared_scale=f.per_capita,
+        lang=lang,
     )
 )
 st.caption(

@@ -180,4 +180,7 @@ def test_compare_one_against_its_peers(first_run, monkeypatch):
 def test_coverage_lists_every_imported_file(first_run, monkeypatch):
     database, _ = first_run
     at = opened(database, monkeypatch, "coverage", "en")
-    assert len(at.dataframe[-1].value) == one(database, "select count(*) from imports")
+    history = next(frame.value for frame in at.dataframe if "Imported" in frame.value.columns)
+    assert len(history) == one(database, "select count(*) from imports")
+    warnings = next(frame.value for frame in at.dataframe if "Warning" in frame.value.columns)
+    assert len(warnings) == one(database, "select sum(len(warnings)) from imports")
