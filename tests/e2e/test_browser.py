@@ -36,6 +36,12 @@ PAGES = {
 }
 SETTLE_SECONDS = 60
 
+
+def url(server: str, name: str, lang: str = "en") -> str:
+    """A page's address; the first page (the overview) is the app's root."""
+    return f"{server}/{'' if name == 'overview' else name}?lang={lang}"
+
+
 if not CHROMIUM.exists():
     message = (
         "browser tests need Debian's chromium and fonts-noto-cjk: apt-get install chromium fonts-noto-cjk"
@@ -146,10 +152,11 @@ def screenshot(tab, name: str) -> None:
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_loads_without_error_and_offline(page, server, name, lang):
-    page.goto(f"{server}/{name}?lang={lang}")
+    page.goto(url(server, name, lang))
     settled(page)
     assert title(page) == t(PAGES[name], lang)
     assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_role("dialog").count() == 0  # no "page not found" or other modal
     assert (
         page.locator(".js-plotly-plot").count() > 0 or page.locator('[data-testid="stDataFrame"]').count() > 0
     )
@@ -159,7 +166,7 @@ def test_every_page_loads_without_error_and_offline(page, server, name, lang):
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_the_map_draws_all_eleven_cities(page, server, lang):
-    page.goto(f"{server}/overview?lang={lang}")
+    page.goto(url(server, "overview", lang))
     settled(page)
     names = page.evaluate(
         """() => {
@@ -175,7 +182,7 @@ def test_the_map_draws_all_eleven_cities(page, server, lang):
 
 
 def test_switching_language_changes_the_labels(page, server):
-    page.goto(f"{server}/uptake")
+    page.goto(url(server, "uptake"))
     settled(page)
     assert title(page) == t("nav.uptake", "en")
     page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
@@ -189,7 +196,7 @@ def test_switching_language_changes_the_labels(page, server):
 
 
 def test_a_filter_change_updates_the_charts(page, server):
-    page.goto(f"{server}/overview")
+    page.goto(url(server, "overview"))
     settled(page)
     trend_total = """() => {
         const plots = [...document.querySelectorAll('.js-plotly-plot')];
