@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from coopdash.consortium import Milestone
+from coopdash.filters import OTHERS
 from coopdash.i18n import number, t
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -31,8 +32,8 @@ MILESTONE = "#c0392b"
 
 
 def library_colours(codes: list[str]) -> dict[str, str]:
-    """One colour per library, stable: the registry order decides."""
-    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
+    """One colour per library, stable: the registry order decides; the libraries added up as others are grey."""
+    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)} | {OTHERS: NEUTRAL[2]}
 
 
 def _layout(fig: go.Figure, *, height: int) -> go.Figure:
@@ -108,40 +109,6 @@ def uptake_bars(
     )
     fig.update_yaxes(title=None)
     return _layout(fig, height=max(320, 44 * len(ordered) + 80))
-
-
-def monthly_trend(
-    df: pd.DataFrame,
-    *,
-    label: dict[str, str],
-    colours: dict[str, str],
-    milestones: tuple[Milestone, ...],
-    value_label: str,
-    lang: str,
-) -> go.Figure:
-    """Monthly usage stacked by library, so the consortium total is the top edge; milestones marked."""
-    fig = go.Figure()
-    totals = df.groupby("library_code")["total"].sum().sort_values(ascending=False)
-    for code in totals.index:
-        part = df[df["library_code"] == code].sort_values("month")
-        fig.add_trace(
-            go.Scatter(
-                x=part["month"],
-                y=part["total"],
-                name=label.get(code, code),
-                mode="lines",
-                stackgroup="usage",
-                line={"width": 0.5, "color": colours.get(code)},
-                fillcolor=colours.get(code),
-                hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,}}<extra></extra>",
-            )
-        )
-    _milestones(fig, milestones, lang)
-    if not df.empty:
-        fig.update_xaxes(range=[df["month"].min(), df["month"].max()])
-    fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title=value_label, **number_axis(df.groupby("month")["total"].sum().max(), lang))
-    return _layout(fig, height=480)
 
 
 def _mark(fig: go.Figure, when: date, text: str) -> None:
@@ -406,7 +373,8 @@ def small_multiples(
     On one shared scale when the values are comparable (per 10,000 residents); each
     on its own otherwise, so a small city's trend is not flattened by the largest.
     """
-    codes = [code for code in label if code in set(df["library_code"])]
+    present = set(df["library_code"])
+    codes = [code for code in label if code in present]
     rows = max(1, math.ceil(len(codes) / columns))
     fig = make_subplots(
         rows=rows,
@@ -597,7 +565,8 @@ def province_trend(
 
 def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str) -> go.Figure:
     """Libraries down, months across: a filled cell where a report covers the month, empty where none does."""
-    codes = [code for code in label if code in set(df["library_code"])] or list(label)
+    present = set(df["library_code"])
+    codes = [code for code in label if code in present] or list(label)
     months = pd.date_range(df["month"].min(), df["month"].max(), freq="MS") if len(df) else []
     grid = (
         df.pivot_table(index="library_code", columns="month", values="reports", aggfunc="max")

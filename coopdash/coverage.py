@@ -15,27 +15,40 @@ def data_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(year) for (year,) in sql.rows(con, "data_years")]
 
 
-def by_month(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return sql.df(con, "coverage_by_month")
+HISTORY_SHOWN = 1000  # files listed; the imports table holds them all
 
 
-def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return sql.df(con, "import_history")
+def by_month(con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...]) -> pd.DataFrame:
+    return sql.df(con, "coverage_by_month", libraries=list(libraries))
+
+
+def import_history(con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...] | None) -> pd.DataFrame:
+    """The latest files; `libraries` None lists every file, those of no one library included."""
+    return sql.df(
+        con, "import_history", libraries=list(libraries) if libraries else None, limit=HISTORY_SHOWN
+    )
 
 
 def gaps(coverage: pd.DataFrame, source: str, codes: list[str]) -> pd.DataFrame:
     """Per library: the months between its first and last covered month that no report covers."""
-    part = coverage[coverage.source == source]
-    rows = []
-    for code in codes:
-        months = part[part.library_code == code].month
-        if months.empty:
-            continue
-        expected = pd.date_range(months.min(), months.max(), freq="MS")
-        missing = expected.difference(pd.DatetimeIndex(months))
-        if len(missing):
-            rows.append({"library_code": code, "missing": len(missing), "first_missing": missing[0]})
-    return pd.DataFrame(rows, columns=["library_code", "missing", "first_missing"])
+    part = coverage[(coverage.source == source) & coverage.library_code.isin(codes)]
+    months = (
+        part.assign(index=part.month.dt.year * 12 + part.month.dt.month - 1)
+        .drop_duplicates(["library_code", "index"])
+        .sort_values(["library_code", "index"])
+    )
+    step = months.groupby("library_code")["index"].diff()
+    spans = months.groupby("library_code")["index"].agg(["min", "max", "count"])
+    spans["missing"] = spans["max"] - spans["min"] + 1 - spans["count"]
+    after_gap = months[step > 1]
+    spans["first"] = (after_gap["index"] - step[step > 1] + 1).groupby(after_gap.library_code).first()
+    found = spans[spans.missing > 0].reset_index()
+    found["first_missing"] = pd.to_datetime(
+        pd.DataFrame({"year": found["first"] // 12, "month": found["first"] % 12 + 1, "day": 1})
+    )
+    order = {code: position for position, code in enumerate(codes)}
+    found = found.sort_values("library_code", key=lambda column: column.map(order))
+    return found[["library_code", "missing", "first_missing"]].reset_index(drop=True)
 
 
 def history_for_display(history: pd.DataFrame, labels: dict[str, str], lang: str) -> pd.DataFrame:

@@ -64,8 +64,3 @@ def two_way_table(usage: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
         records[["library_code", "total"]].rename(columns={"total": "records"}), on="library_code"
     )
     return both[(both.total > 0) | (both.records > 0)].fillna({"per_10k_residents": 0})
-
-
-def province_monthly(monthly: pd.DataFrame) -> pd.DataFrame:
-    """The chosen libraries' monthly usage added up: the consortium's own trend."""
-    return monthly.groupby("month", as_index=False)["total"].sum().sort_values("month")

@@ -81,6 +81,13 @@ def monthly_uptake(con: duckdb.DuckDBPyConnection, metric: str) -> pd.DataFrame:
     return sql.df(con, "monthly_uptake", metric=metric, family=measure.family)
 
 
+def monthly_total(con: duckdb.DuckDBPyConnection, metric: str, libraries: tuple[str, ...]) -> pd.DataFrame:
+    measure = MEASURES[metric]
+    return sql.df(
+        con, "monthly_uptake_total", metric=metric, family=measure.family, libraries=list(libraries)
+    )
+
+
 def files_behind(con: duckdb.DuckDBPyConnection, year: int, metric: str) -> pd.DataFrame:
     measure = MEASURES[metric]
     return sql.df(con, "files_behind_uptake", year=year, reports=list(measure.reports))
@@ -171,11 +178,11 @@ def cohort_label(kind: str, day, libraries: int, lang: str) -> str:
 
 
 def population_served(table: pd.DataFrame) -> int:
-    """The residents the consortium serves: the province-level member's population if
-    there is one (its cities lie within it), else the members' populations added up."""
+    """The residents the consortium serves: the province-level members' populations if
+    there are any (their cities lie within them), else the members' populations added up."""
     top = table[table.level == "province"]
     if not top.empty and top.population.notna().all():
-        return int(top.population.max())
+        return int(top.population.sum())
     return int(table.population.fillna(0).sum())
 
 

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from coopdash import bootstrap, coverage, db, sql, uptake
+from coopdash import bootstrap, citymap, coverage, db, sql, uptake
 from coopdash.consortium import Consortium, load_consortium
 from coopdash.filters import Filters
 from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -32,6 +32,11 @@ def registry() -> Registry:
 @st.cache_resource(show_spinner=False)
 def members() -> pd.DataFrame:
     return registry().frame()
+
+
+@st.cache_resource(show_spinner=False)
+def city_shapes(path: Path) -> dict[int, citymap.CityShape]:
+    return citymap.load_shapes(path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,8 +108,12 @@ def data_status() -> pd.Series:
 
 
 def query(function: Callable, *args):
-    """Run `function(con, *args)` from a pure module, cached until the next import."""
-    version = int(data_status().data_version)
+    """Run `function(con, *args)` from a pure module, cached until the next import.
+
+    The data version is read once per run, by the frame, so a page's queries all
+    answer from the same import state.
+    """
+    version = st.session_state.get(_VERSION) or int(data_status().data_version)
     return _cached(str(prepare_database()), version, function.__module__, function.__name__, args)
 
 
@@ -118,17 +127,20 @@ def _cached(database: str, data_version: int, module: str, name: str, args: tupl
 ENTRY = ROOT / "dashboard.py"
 _IN_ENTRY = "entry_is_running"
 _FILTERS = "shared_filters"
+_VERSION = "data_version"
 _WANTED = "page_wanted_before_entry"
 
 
 def page_frame() -> Filters:
     """What every page shares: the database, language, filters, notices. Drawn by the entry."""
     prepare_database()
+    status = data_status()
+    st.session_state[_VERSION] = int(status.data_version)
     print_style()
     lang = language()
     st.sidebar.caption(consortium().name_zh if lang == "zh" else consortium().name_en)
     chosen = shared_filters(lang)
-    synthetic_notice(data_status(), lang)
+    synthetic_notice(status, lang)
     st.session_state[_FILTERS] = chosen
     return chosen
 
@@ -241,3 +253,9 @@ def chart(fig, key: str | None = None) -> None:
 def how(text: str, lang: str) -> None:
     """The note under a chart that says which metric and which rule the figures follow."""
     st.caption(f"**{t('how', lang)}** {text}")
+
+
+def cut_note(shown: int, whole: int, lang: str) -> None:
+    """Said under a chart that draws only the largest of many libraries."""
+    if shown < whole:
+        st.caption(t("chart.largest", lang, shown=shown, all=whole))

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from coopdash import charts, contributions
+from coopdash.filters import OTHERS, largest, leading_codes, with_rest
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, consortium, how, members, query, registry, through_entry
+from coopdash.webapp import chart, consortium, cut_note, how, members, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -45,12 +46,15 @@ else:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("contrib.by_city", lang, year=f.year))
-        chart(charts.contribution_bars(contributed, label=f.label, colours=colours, lang=lang))
+        chart(
+            charts.contribution_bars(largest(contributed, "total"), label=f.label, colours=colours, lang=lang)
+        )
+        cut_note(len(largest(contributed, "total")), len(contributed), lang)
     with right:
         st.subheader(t("contrib.local_share", lang, year=f.year))
         chart(
             charts.share_bars(
-                contributed,
+                largest(contributed, "total"),
                 value="local_share",
                 label=f.label,
                 colours=colours,
@@ -68,11 +72,13 @@ role = st.segmented_control(
     format_func=lambda r: t("contrib.role_all", lang) if r == "total" else t(f"role.{r}", lang),
     key="contributions_role",
 )
+yearly = f.chosen(query(contributions.by_year))
+leading = leading_codes(yearly, "total")
 chart(
     charts.yearly_stacks(
-        f.chosen(query(contributions.by_year)),
+        with_rest(yearly, leading, ["year"], ["original", "enhanced", "total"]),
         value=role or "total",
-        label=labels,
+        label=labels | {OTHERS: t("chart.others", lang)},
         colours=colours,
         value_label=t("chart.records_contributed", lang),
         lang=lang,
@@ -101,9 +107,10 @@ with right:
     st.caption(t("contrib.by_language_note", lang))
 
 st.subheader(t("contrib.cumulative", lang))
+growth = f.chosen(query(contributions.cumulative))
 chart(
     charts.cumulative_lines(
-        f.chosen(query(contributions.cumulative)),
+        growth[growth.library_code.isin(leading)],
         label=labels,
         colours=colours,
         milestones=consortium().milestones,
@@ -111,6 +118,7 @@ chart(
         lang=lang,
     )
 )
+cut_note(len(leading), growth.library_code.nunique(), lang)
 st.caption(t("contrib.cumulative_note", lang))
 
 st.subheader(t("contrib.recent", lang))

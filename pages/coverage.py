@@ -3,34 +3,36 @@
 import streamlit as st
 
 from coopdash import charts, coverage
+from coopdash.filters import MOST_SHOWN
 from coopdash.i18n import month, t
-from coopdash.webapp import chart, members, query, registry, through_entry
+from coopdash.webapp import chart, cut_note, members, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
 st.title(t("coverage.title", lang))
 
-history = f.chosen(query(coverage.import_history))
+history = query(coverage.import_history, f.libraries or None)
 if history.empty:
     st.info(t("notice.no_data", lang), icon=":material/inbox:")
     st.stop()
 
-codes = [code for code in registry().libraries if not f.libraries or code in f.libraries]
+chosen = [code for code in registry().libraries if not f.libraries or code in f.libraries]
+codes = chosen[: 2 * MOST_SHOWN]
 labels = dict(zip(members().library_code, members()[f.label], strict=True))
-covered = f.chosen(query(coverage.by_month))
+covered = query(coverage.by_month, tuple(chosen))
 
 st.subheader(t("coverage.matrix", lang))
 sources = [source for source in coverage.SOURCES if (covered.source == source).any()]
 for tab, source in zip(st.tabs([t(f"source.{s}", lang) for s in sources]), sources, strict=True):
     with tab:
-        part = covered[covered.source == source]
+        part = covered[(covered.source == source) & covered.library_code.isin(codes)]
         chart(
             charts.coverage_matrix(
                 part, label={code: labels[code] for code in codes}, value_label=t("coverage.reports", lang)
             ),
             key=f"coverage_{source}",
         )
-        missing = coverage.gaps(covered, source, codes)
+        missing = coverage.gaps(covered, source, chosen)
         if missing.empty:
             st.caption(t("coverage.no_gaps", lang))
         else:
@@ -48,11 +50,14 @@ for tab, source in zip(st.tabs([t(f"source.{s}", lang) for s in sources]), sourc
                 ),
                 hide_index=True,
             )
+cut_note(len(codes), len(chosen), lang)
 st.caption(t("coverage.matrix_note", lang))
 
 st.subheader(t("coverage.history", lang))
 st.dataframe(coverage.history_for_display(history, labels, lang), hide_index=True, width="stretch")
 st.caption(t("coverage.history_note", lang))
+if len(history) == coverage.HISTORY_SHOWN:
+    st.caption(t("coverage.history_latest", lang, shown=f"{coverage.HISTORY_SHOWN:,}"))
 
 st.subheader(t("coverage.warnings", lang))
 warnings = coverage.warnings_for_display(history, lang)

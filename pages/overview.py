@@ -3,8 +3,9 @@
 import streamlit as st
 
 from coopdash import charts, citymap, contributions, overview, services, uptake
+from coopdash.filters import largest
 from coopdash.i18n import change, number, t
-from coopdash.webapp import chart, consortium, how, query, registry, through_entry
+from coopdash.webapp import chart, city_shapes, consortium, how, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -49,7 +50,7 @@ with left:
         chart(
             citymap.city_map(
                 values,
-                shapes=citymap.load_shapes(settings.map_file),
+                shapes=city_shapes(settings.map_file),
                 value_label=t(f"overview.measure.{measure}", lang),
                 format_value=lambda v: number(v, lang, 1 if measure == "usage_per_10k" else 0),
                 no_data_text=t("overview.no_data_city", lang),
@@ -66,7 +67,7 @@ with right:
     else:
         chart(
             charts.two_way(
-                both,
+                largest(both, "total"),
                 label=f.label,
                 colours=charts.library_colours(list(registry().libraries)),
                 usage="per_10k_residents",
@@ -79,7 +80,7 @@ with right:
     st.caption(t("overview.two_way_note", lang, metric=metric))
 
 st.subheader(t("overview.trend", lang, metric=t(f"metric.{metric}", lang)))
-monthly = overview.province_monthly(f.chosen(query(uptake.monthly_uptake, metric)))
+monthly = query(uptake.monthly_total, metric, f.libraries or tuple(registry().libraries))
 chart(
     charts.province_trend(
         monthly,

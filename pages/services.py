@@ -3,8 +3,9 @@
 import streamlit as st
 
 from coopdash import charts, services
+from coopdash.filters import largest
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, how, query, registry, through_entry
+from coopdash.webapp import chart, cut_note, how, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -35,7 +36,9 @@ st.subheader(t("services.ill", lang, year=f.year))
 if active.empty:
     st.info(t("services.no_ill", lang, year=f.year), icon=":material/filter_alt_off:")
 else:
-    chart(charts.lent_and_borrowed(active, label=f.label, colours=colours, lang=lang))
+    busiest = largest(active.assign(volume=active.lending_filled + active.borrowing_filled), "volume")
+    chart(charts.lent_and_borrowed(busiest, label=f.label, colours=colours, lang=lang))
+    cut_note(len(busiest), len(active), lang)
 how(t("how.ill", lang), lang)
 
 cataloguing = f.chosen(query(services.cataloguing_by_city, f.year))
@@ -47,7 +50,9 @@ st.subheader(t("services.cataloguing", lang, year=f.year))
 if worked.empty:
     st.info(t("services.no_cataloguing", lang, year=f.year), icon=":material/filter_alt_off:")
 else:
-    chart(charts.activity_bars(worked, label=f.label, parts=parts, lang=lang))
+    busiest = largest(worked.assign(work=worked[list(parts)].sum(axis=1)), "work")
+    chart(charts.activity_bars(busiest, label=f.label, parts=parts, lang=lang))
+    cut_note(len(busiest), len(worked), lang)
 how(t("how.cataloguing", lang), lang)
 
 with st.expander(t("as_table", lang)):

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from coopdash import charts, uptake
+from coopdash.filters import largest, leading_codes
 from coopdash.i18n import change, number, t
-from coopdash.webapp import chart, consortium, how, members, query, registry, through_entry
+from coopdash.webapp import chart, consortium, cut_note, how, members, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -58,7 +59,7 @@ with left:
     )
     chart(
         charts.uptake_bars(
-            shown,
+            largest(shown, value),
             value=value,
             value_label=value_label,
             label=f.label,
@@ -70,8 +71,14 @@ with left:
 with right:
     st.subheader(t("uptake.growth", lang, year=f.year, previous=f.year - 1))
     chart(
-        charts.growth_bars(shown, label=f.label, colours=colours, value_label=t("uptake.growth_axis", lang))
+        charts.growth_bars(
+            largest(shown, "growth"),
+            label=f.label,
+            colours=colours,
+            value_label=t("uptake.growth_axis", lang),
+        )
     )
+cut_note(len(largest(shown, value)), len(shown), lang)
 how(uptake.how_computed(measure, lang), lang)
 
 incomplete = table[(table.months_with_usage > 0) & (table.months_with_usage < 12)]
@@ -96,16 +103,18 @@ monthly = f.chosen(query(uptake.monthly_uptake, f.metric))
 if f.per_capita:
     monthly = uptake.per_10k(monthly, dict(zip(table.library_code, table.population, strict=True)))
 labels = dict(zip(members().library_code, members()[f.label], strict=True))
+drawn = set(leading_codes(monthly, "total"))
 chart(
     charts.small_multiples(
-        monthly,
-        label={code: labels[code] for code in codes if code in chosen},
+        monthly[monthly.library_code.isin(drawn)],
+        label={code: labels[code] for code in codes if code in drawn},
         colours=colours,
         milestones=consortium().milestones,
         shared_scale=f.per_capita,
         lang=lang,
     )
 )
+cut_note(len(drawn), monthly.library_code.nunique(), lang)
 st.caption(
     t(
         "uptake.small_multiples_note",

@@ -1,5 +1,6 @@
--- Every imported file, the newest first: what it is, whose, which months, how many
--- rows it holds now (after later files replaced some), and its warnings.
+-- The $limit most recent imported files of the libraries $libraries (NULL: every
+-- file), the newest first: what it is, whose, which months, how many rows it holds
+-- now (after later files replaced some), and its warnings.
 select
     import_id,
     imported_at,
@@ -19,4 +20,6 @@ select
     warnings,
     synthetic
 from imports
+where cast($libraries as varchar[]) is null or list_contains($libraries, library_code)
 order by import_id desc
+limit $limit

@@ -1,0 +1,49 @@
+"""Gaps in what is loaded, and the libraries a crowded chart draws."""
+
+import pandas as pd
+import pytest
+
+from coopdash.coverage import gaps
+from coopdash.filters import OTHERS, largest, leading_codes, with_rest
+
+
+def covered(months: dict[str, list[str]]) -> pd.DataFrame:
+    rows = [(code, "PR", pd.Timestamp(month), 1) for code, listed in months.items() for month in listed]
+    return pd.DataFrame(rows, columns=["library_code", "source", "month", "reports"])
+
+
+@pytest.mark.parametrize(
+    ("months", "expected"),
+    [
+        ({"a": ["2020-01-01", "2020-02-01", "2020-03-01"]}, []),
+        ({"a": ["2020-01-01", "2020-04-01"]}, [("a", 2, "2020-02-01")]),
+        ({"a": ["2019-11-01", "2020-02-01", "2020-04-01"]}, [("a", 3, "2019-12-01")]),
+        (
+            {"b": ["2020-12-01", "2021-02-01"], "a": ["2020-01-01", "2020-03-01"]},
+            [("a", 1, "2020-02-01"), ("b", 1, "2021-01-01")],
+        ),
+        ({"a": ["2020-01-01", "2020-01-01", "2020-02-01"]}, []),  # two reports for one month is no gap
+    ],
+)
+def test_gaps_are_the_months_missing_inside_a_library_s_span(months, expected):
+    found = gaps(covered(months), "PR", ["a", "b"])
+    assert [
+        (r.library_code, r.missing, f"{r.first_missing:%Y-%m-%d}") for r in found.itertuples()
+    ] == expected
+
+
+def test_gaps_of_another_source_or_library_are_not_counted():
+    data = covered({"a": ["2020-01-01", "2020-05-01"], "c": ["2020-01-01", "2020-09-01"]})
+    assert gaps(data, "PR", ["c"]).library_code.tolist() == ["c"]
+    assert gaps(data, "DR", ["a", "c"]).empty
+
+
+def test_a_crowded_chart_draws_the_largest_and_adds_up_the_rest():
+    frame = pd.DataFrame(
+        {"library_code": list("abcd") * 2, "year": [2024] * 4 + [2025] * 4, "total": [5, 1, 9, 2, 6, 1, 8, 3]}
+    )
+    assert leading_codes(frame, "total", limit=2) == ["c", "a"]
+    drawn = with_rest(frame, ["c", "a"], ["year"], ["total"])
+    assert drawn.groupby("year").total.sum().tolist() == [17, 18]  # the totals are whole
+    assert drawn[drawn.library_code == OTHERS].total.tolist() == [3, 4]
+    assert largest(frame[frame.year == 2025], "total", limit=3).library_code.tolist() == ["c", "a", "d"]
