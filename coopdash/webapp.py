@@ -20,7 +20,7 @@ import streamlit as st
 from coopdash import bootstrap, citymap, coverage, db, sql, uptake
 from coopdash.consortium import Consortium, load_consortium
 from coopdash.filters import Filters
-from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, t
 from coopdash.registry import ROOT, Registry
 
 
@@ -259,3 +259,9 @@ def cut_note(shown: int, whole: int, lang: str) -> None:
     """Said under a chart that draws only the largest of many libraries."""
     if shown < whole:
         st.caption(t("chart.largest", lang, shown=shown, all=whole))
+
+
+def rows_table(frame: pd.DataFrame, lang: str) -> None:
+    """A query's rows as a table, its column names in the reader's language."""
+    names = {column: t(f"field.{column}", lang) for column in frame.columns if f"field.{column}" in catalog()}
+    st.dataframe(frame.rename(columns=names), hide_index=True, width="stretch")

@@ -5,7 +5,17 @@ import streamlit as st
 from coopdash import charts, contributions
 from coopdash.filters import OTHERS, largest, leading_codes, with_rest
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, consortium, cut_note, how, members, query, registry, through_entry
+from coopdash.webapp import (
+    chart,
+    consortium,
+    cut_note,
+    how,
+    members,
+    query,
+    registry,
+    rows_table,
+    through_entry,
+)
 
 f = through_entry()
 lang = f.lang
@@ -127,4 +137,4 @@ st.dataframe(contributions.records_for_display(recent, labels, lang), hide_index
 st.caption(t("contrib.recent_note", lang))
 
 with st.expander(t("files_behind", lang)):
-    st.dataframe(f.chosen(query(contributions.files_behind, f.year)), hide_index=True, width="stretch")
+    rows_table(f.chosen(query(contributions.files_behind, f.year)), lang)

@@ -5,7 +5,7 @@ import streamlit as st
 from coopdash import charts, services
 from coopdash.filters import largest
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, cut_note, how, query, registry, through_entry
+from coopdash.webapp import chart, cut_note, how, query, registry, rows_table, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -56,5 +56,9 @@ else:
 how(t("how.cataloguing", lang), lang)
 
 with st.expander(t("as_table", lang)):
-    st.dataframe(ill.drop(columns=["level"]), hide_index=True, width="stretch")
-    st.dataframe(cataloguing.drop(columns=["level"]), hide_index=True, width="stretch")
+    shown = [f.label]
+    rows_table(
+        ill[shown + [c for c in ill.columns if c.startswith(("borrowing", "lending")) or c == "balance"]],
+        lang,
+    )
+    rows_table(cataloguing[shown + list(parts) + ["authority_records"]], lang)

@@ -5,7 +5,17 @@ import streamlit as st
 from coopdash import charts, uptake
 from coopdash.filters import largest, leading_codes
 from coopdash.i18n import change, number, t
-from coopdash.webapp import chart, consortium, cut_note, how, members, query, registry, through_entry
+from coopdash.webapp import (
+    chart,
+    consortium,
+    cut_note,
+    how,
+    members,
+    query,
+    registry,
+    rows_table,
+    through_entry,
+)
 
 f = through_entry()
 lang = f.lang
@@ -96,7 +106,7 @@ if not incomplete.empty:
 with st.expander(t("as_table", lang)):
     st.dataframe(uptake.table_for_display(table, lang), hide_index=True, width="stretch")
 with st.expander(t("files_behind", lang)):
-    st.dataframe(f.chosen(query(uptake.files_behind, f.year, f.metric)), hide_index=True, width="stretch")
+    rows_table(f.chosen(query(uptake.files_behind, f.year, f.metric)), lang)
 
 st.subheader(t("uptake.small_multiples", lang, metric=metric_name))
 monthly = f.chosen(query(uptake.monthly_uptake, f.metric))
