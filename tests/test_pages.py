@@ -184,3 +184,16 @@ def test_coverage_lists_every_imported_file(first_run, monkeypatch):
     assert len(history) == one(database, "select count(*) from imports")
     warnings = next(frame.value for frame in at.dataframe if "Warning" in frame.value.columns)
     assert len(warnings) == one(database, "select sum(len(warnings)) from imports")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_services_headlines_are_the_stored_sums(first_run, monkeypatch, lang):
+    database, _ = first_run
+    at = opened(database, monkeypatch, "services", lang)
+    lent = one(database, "select sum(filled) from ill_activity where role = 'lending' and year(month) = 2025")
+    borrowed = one(
+        database, "select sum(filled) from ill_activity where role = 'borrowing' and year(month) = 2025"
+    )
+    assert at.metric[0].label == t("services.lent", lang, year=2025)
+    assert at.metric[0].value == number(lent, lang)
+    assert at.metric[1].value == number(borrowed, lang)
