@@ -1,18 +1,18 @@
 """First run: build the database from the bundled sample exports when there is none.
 
-Built under a temporary name and moved into place only when complete, so a run
-that is interrupted leaves no half-built database for the next start to trust.
+Built as a writer's draft and moved into place only when complete, so a run that
+is interrupted leaves no half-built database for the next start to trust.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from coopdash import db
 from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import ROOT, Registry
+from coopdash.writer import writing
 
 SAMPLE_DIR = ROOT / "data" / "sample"
 
@@ -24,11 +24,8 @@ def build_from_sample(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ImportResult]:
     """Import every sample export into a new database at `path`."""
-    building = path.with_name(path.name + ".building")
-    building.unlink(missing_ok=True)
     files = expand_paths([sample_dir])
-    con = db.connect(building)
-    try:
+    with writing(path) as con:
         db.sync_registry(con, registry)
         results = []
         context = ImportContext(registry, imported_by="first run (bundled sample data)")
@@ -37,16 +34,13 @@ def build_from_sample(
             results.append(result)
             if progress:
                 progress(done, len(files))
-    finally:
-        con.close()
-    os.replace(building, path)
     return results
 
 
 def refresh(path: Path, registry: Registry) -> None:
-    """Bring an existing database up to date: schema applied, registry copied in."""
-    con = db.connect(path)
-    try:
+    """Bring an existing database up to date: schema applied, registry copied in.
+
+    Skipped (WriterBusy) while an import writes: that import does the same.
+    """
+    with writing(path, wait=0) as con:
         db.sync_registry(con, registry)
-    finally:
-        con.close()

@@ -3,6 +3,9 @@
     python -m coopdash import PATH... [--db FILE] [--library CODE] [--json]
     python -m coopdash status [--db FILE]
     python -m coopdash sample [--out DIR]
+    python -m coopdash user add NAME --role ROLE [--users FILE] [--password-stdin]
+    python -m coopdash user remove NAME [--users FILE]
+    python -m coopdash user list [--users FILE]
 
 `import` exits 0 only when every file imported (or was already there).
 """
@@ -10,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -18,10 +22,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from coopdash import db, sql
-from coopdash.errors import CoopdashError
+from coopdash import auth, db, sql
+from coopdash.errors import AccessError, CoopdashError
 from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import Registry
+from coopdash.writer import writing
 
 OK_STATUSES = {"imported", "unchanged", "replaced"}
 
@@ -65,6 +70,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser("sample", help="regenerate the synthetic sample exports")
     sample.add_argument("--out", metavar="DIR", type=Path, default=db.DEFAULT_DB.parent / "sample")
+
+    user = commands.add_parser("user", help="local sign-in: add, remove and list the users of the dashboard")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+
+    def add_users(command):
+        command.add_argument(
+            "--users",
+            metavar="FILE",
+            type=Path,
+            help="the users file (default: users_file in .streamlit/secrets.toml, else data/users.toml)",
+        )
+
+    user_add = user_commands.add_parser("add", help="add a user, or replace a user's password and role")
+    user_add.add_argument("name", metavar="NAME", help="lowercase letters, digits, '.', '_', '-'")
+    user_add.add_argument("--role", required=True, metavar="ROLE", help=" or ".join(auth.ROLES))
+    add_users(user_add)
+    user_add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input instead of asking twice",
+    )
+    user_remove = user_commands.add_parser("remove", help="remove a user")
+    user_remove.add_argument("name", metavar="NAME")
+    add_users(user_remove)
+    add_users(user_commands.add_parser("list", help="the users and their roles"))
     return parser
 
 
@@ -85,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             files = generate(args.out)
             out.print(f"wrote {len(files)} synthetic sample files under {args.out}")
             return 0
+        if args.command == "user":
+            return run_user(args, out)
     except CoopdashError as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
@@ -100,8 +132,7 @@ def run_import(args, out: Console, err: Console) -> int:
     if not files:
         err.print("[red]error:[/red] no importable files found under " + ", ".join(map(str, args.paths)))
         return 2
-    con = db.connect(db.database_path(args.db))
-    try:
+    with writing(db.database_path(args.db)) as con:
         db.sync_registry(con, registry)
         results = []
         show_progress = not args.json and len(files) > 1 and err.is_terminal
@@ -122,8 +153,6 @@ def run_import(args, out: Console, err: Console) -> int:
                 if args.json:
                     print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
                 progress.advance(task)
-    finally:
-        con.close()
     if not args.json:
         print_summary(results, out)
     return 0 if all(r.status in OK_STATUSES for r in results) else 1
@@ -173,6 +202,42 @@ def print_summary(results: list[ImportResult], out: Console) -> None:
                 out.print(f"  - {warning}")
     counts = {status: sum(r.status == status for r in results) for status in colours}
     out.print(", ".join(f"{n} {status}" for status, n in counts.items() if n) + f" of {len(results)} file(s)")
+
+
+def run_user(args, out: Console) -> int:
+    path = args.users or auth.configured_users_file()
+    if args.user_command == "add":
+        auth.check_name(args.name)  # before asking for a password
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            try:
+                password = getpass.getpass(f"password for {args.name}: ")
+                again = getpass.getpass("again: ")
+            except EOFError:
+                raise AccessError("no password given: type it at a terminal, or use --password-stdin") from None
+            if again != password:
+                raise AccessError("the two passwords differ: nothing changed")
+        replaced = auth.add_user(path, args.name, password, args.role)
+        if replaced:
+            out.print(f"replaced the password and role of user {args.name} ({args.role}) in {path}")
+        else:
+            out.print(f"added user {args.name} ({args.role}) to {path}")
+    elif args.user_command == "remove":
+        auth.remove_user(path, args.name)
+        out.print(f"removed user {args.name} from {path}")
+    else:
+        users = auth.list_users(path)
+        if not users:
+            out.print(f"no users in {path}")
+            return 0
+        table = Table(title=str(path))
+        table.add_column("user")
+        table.add_column("role")
+        for name, role in users.items():
+            table.add_row(name, role)
+        out.print(table)
+    return 0
 
 
 def run_status(args, out: Console) -> int:

@@ -2,28 +2,22 @@
 
 The path comes from --db, else the COOPDASH_DB environment variable, else
 data/coopdash.duckdb. Opening read-write applies `queries/schema/*.sql` in order
-(every statement idempotent) and refreshes the `libraries` table from the registry.
+(every statement idempotent); writers do that on a draft (coopdash/writer.py).
 """
 
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import duckdb
 
 from coopdash import counter_spec, sql
-from coopdash.errors import CoopdashError
 from coopdash.registry import ROOT, Registry
 
 DEFAULT_DB = ROOT / "data" / "coopdash.duckdb"
 ENV_DB = "COOPDASH_DB"
 SCHEMA = sql.QUERIES / "schema"
-
-
-class DatabaseBusy(CoopdashError):
-    """Another process holds the database file."""
 
 
 def database_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -34,32 +28,16 @@ def database_path(explicit: str | os.PathLike | None = None) -> Path:
     return DEFAULT_DB
 
 
-LOCK_WAIT_SECONDS = 15.0
-
-
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the file; for writing, wait a little for readers (the dashboard) to let go.
+    """Open the file: read-only for the dashboard; read-write (schema applied) for a writer's draft.
 
-    DuckDB lets one process write or many read. The dashboard holds the file only
-    while a query runs, so a writer that finds it busy tries again for a while
-    before giving up with a message that says why.
+    Nothing opens the live file read-write: writers work on a draft (coopdash/writer.py).
     """
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            # Every query that cares orders its rows; inserts that keep no order are faster.
-            con = duckdb.connect(str(path), config={"preserve_insertion_order": False})
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise DatabaseBusy(
-                    f"{path}: the database is in use by another process (an import, or the "
-                    f"dashboard) and did not come free within {LOCK_WAIT_SECONDS:g} seconds; try again"
-                ) from None
-            time.sleep(0.2)
+    # Every query that cares orders its rows; inserts that keep no order are faster.
+    con = duckdb.connect(str(path), config={"preserve_insertion_order": False})
     apply_schema(con)
     return con
 

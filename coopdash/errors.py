@@ -44,3 +44,7 @@ class NoReportInFile(ImportFailed):
 
 class UnknownInstitution(ImportFailed):
     """The file's institution is not a member library, and no --library was given."""
+
+
+class AccessError(CoopdashError):
+    """Access control is misconfigured (secrets.toml, the users file), or a user change is refused."""

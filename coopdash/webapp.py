@@ -22,6 +22,7 @@ from coopdash.consortium import Consortium, load_consortium
 from coopdash.filters import Filters
 from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, t
 from coopdash.registry import ROOT, Registry
+from coopdash.writer import WriterBusy
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,8 +77,8 @@ def _refreshed(path: Path) -> Path:
     """Once per process: schema applied and registry copied in, unless an import holds the file."""
     try:
         bootstrap.refresh(path, registry())
-    except db.DatabaseBusy:
-        pass  # an import is writing: read the file as it is
+    except WriterBusy:
+        pass  # an import is writing, and brings the schema and registry up to date itself
     return path
 
 

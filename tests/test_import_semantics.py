@@ -197,27 +197,3 @@ def test_database_path_from_the_environment(tmp_path):
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["status"] == "imported"
     assert target.exists()
-
-
-def test_a_busy_database_is_said_plainly(tmp_path, db_path, monkeypatch, capsys):
-    """Another process reading the file: the import waits, then says why it cannot go on."""
-    db.connect(db_path).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, time; c = duckdb.connect({str(db_path)!r}, read_only=True); print('open', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "open"
-        monkeypatch.setattr(db, "LOCK_WAIT_SECONDS", 0.5)
-        (tmp_path / "a.tsv").write_text(tabular())
-        code = main(["import", str(tmp_path / "a.tsv"), "--db", str(db_path)])
-    finally:
-        holder.kill()
-        holder.wait()
-    assert code == 2
-    assert "the database is in use by another process" in capsys.readouterr().err
