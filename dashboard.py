@@ -8,6 +8,7 @@ exports first (data/sample/); set COOPDASH_DB to use another database file.
 
 import streamlit as st
 
+from coopdash import access
 from coopdash.i18n import t
 from coopdash.registry import ROOT
 from coopdash.webapp import entry_running, page_frame, resume_wanted_page
@@ -26,10 +27,16 @@ PAGES = (
     ("pages/compare.py", "nav.compare", ":material/compare_arrows:"),
     ("pages/coverage.py", "nav.coverage", ":material/grid_on:"),
 )
+# Pages for those allowed to change the data: not even listed for anyone else.
+PROTECTED = (
+    ("pages/imports.py", "nav.imports", ":material/upload_file:", "import"),
+    ("pages/data.py", "nav.data", ":material/database:", "manage_data"),
+)
+visible = PAGES + tuple(page[:3] for page in PROTECTED if access.allowed(page[3]))
 navigation = st.navigation(
     [
         st.Page(ROOT / path, title=t(key, lang), icon=icon, default=index == 0)
-        for index, (path, key, icon) in enumerate(PAGES)
+        for index, (path, key, icon) in enumerate(visible)
     ]
 )
 resume_wanted_page()

@@ -54,7 +54,7 @@ AUTH_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 
 # Verified when the user does not exist, so an unknown name costs what a wrong password costs.
 # Made with argon2-cffi's default parameters (the ones `_hasher()` uses; a test checks they still agree).
-# It is the hash of a random string nobody knows: no password verifies against it.
+# Its result is ignored: an unknown name never signs in, whatever the password.
 DUMMY_HASH = (
     "$argon2id$v=19$m=65536,t=3,p=4$1oyFGGzW1wycI9UGn0tJPA$yjyANxSYsXXAHjYC48K7rxird17htgQUOULHoI2nODY"
 )
@@ -211,7 +211,8 @@ def oidc_role(email: str | None, settings: Mapping) -> str:
         return default
     domain = email[email.index("@") :]
     for role, key in (("admin", "admins"), ("importer", "importers")):
-        entries = {entry.strip().lower() for entry in settings.get(key, ())}
+        listed = settings.get(key, ())
+        entries = {entry.strip().lower() for entry in ([listed] if isinstance(listed, str) else listed)}
         if email in entries or domain in entries:
             return role
     return default
@@ -246,7 +247,7 @@ class Settings:
 
 
 def mode_from(secrets: Mapping) -> str:
-    """"none", "local" or "oidc"; raises AccessError for an invalid configuration."""
+    """ "none", "local" or "oidc"; raises AccessError for an invalid configuration."""
     return Settings.from_secrets(secrets).mode
 
 
@@ -263,12 +264,14 @@ def _check_oidc(secrets: Mapping, section: Mapping) -> str | None:
     if provider is not None:
         provider_keys = auth.get(provider)
         if not isinstance(provider_keys, Mapping):
-            raise AccessError(f"[coopdash] provider = {provider!r}, but secrets.toml has no [auth.{provider}]")
-    missing = [key for key in AUTH_SHARED_KEYS if not auth.get(key)]
+            raise AccessError(
+                f"[coopdash] provider = {provider!r}, but secrets.toml has no [auth.{provider}]"
+            )
     where = f"[auth.{provider}]" if provider else "[auth]"
-    missing += [key for key in AUTH_PROVIDER_KEYS if not provider_keys.get(key)]
+    missing = [f"{key} in [auth]" for key in AUTH_SHARED_KEYS if not auth.get(key)]
+    missing += [f"{key} in {where}" for key in AUTH_PROVIDER_KEYS if not provider_keys.get(key)]
     if missing:
-        raise AccessError(f"secrets.toml: OIDC sign-in needs {', '.join(missing)} in [auth] / {where}")
+        raise AccessError(f"secrets.toml: OIDC sign-in needs {', '.join(missing)}")
     for key in ("admins", "importers"):
         entries = section.get(key, [])
         if isinstance(entries, str) or not all(isinstance(e, str) and "@" in e for e in entries):

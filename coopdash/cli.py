@@ -215,7 +215,9 @@ def run_user(args, out: Console) -> int:
                 password = getpass.getpass(f"password for {args.name}: ")
                 again = getpass.getpass("again: ")
             except EOFError:
-                raise AccessError("no password given: type it at a terminal, or use --password-stdin") from None
+                raise AccessError(
+                    "no password given: type it at a terminal, or use --password-stdin"
+                ) from None
             if again != password:
                 raise AccessError("the two passwords differ: nothing changed")
         replaced = auth.add_user(path, args.name, password, args.role)

@@ -1,7 +1,7 @@
 """The glue between Streamlit and the core: the database handle, cached queries, shared notices.
 
-Pages import from here and from the pure modules (uptake, charts); nothing else
-in coopdash imports streamlit.
+Pages import from here and from the pure modules (uptake, charts); besides this
+module only access.py (who is signed in) imports streamlit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from coopdash import bootstrap, citymap, coverage, db, sql, uptake
+from coopdash import access, bootstrap, citymap, coverage, db, sql, uptake
 from coopdash.consortium import Consortium, load_consortium
 from coopdash.filters import Filters
 from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, t
@@ -139,6 +139,7 @@ def page_frame() -> Filters:
     st.session_state[_VERSION] = int(status.data_version)
     print_style()
     lang = language()
+    access.login_panel(lang)
     st.sidebar.caption(consortium().name_zh if lang == "zh" else consortium().name_en)
     chosen = shared_filters(lang)
     synthetic_notice(status, lang)

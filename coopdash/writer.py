@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from coopdash import db
+from coopdash import db, sql
 from coopdash.errors import CoopdashError
 
 
@@ -83,6 +83,8 @@ def writing(
             raise _said(exc, path) from None
         try:
             yield con
+            if keep:
+                sql.execute(con, "maintenance/bump_data_version")
             con.execute("checkpoint")
         except BaseException:
             con.close()

@@ -1,7 +1,7 @@
 -- What the dashboard rests on: files imported, how many of them are synthetic
--- sample data, and a version that changes with every import (for caching).
+-- sample data, and the data version, which every write moves on (for caching).
 select
     count(*) as files,
     count(*) filter (where synthetic) as synthetic_files,
-    coalesce(max(import_id), 0) as data_version
+    (select max(version) from data_version) as data_version
 from imports

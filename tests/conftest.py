@@ -127,11 +127,14 @@ def sushi_json(items: list | None = None, header: dict | None = None, release: s
     return json.dumps({"Report_Header": report_header, "Report_Items": items})
 
 
-def app(database: Path, monkeypatch) -> AppTest:
+def app(database: Path, monkeypatch, secrets: dict | None = None) -> AppTest:
     monkeypatch.setenv(db.ENV_DB, str(database))
     # The deployed app hides exception details; a failing test shows them.
     config.set_option("client.showErrorDetails", "full")
-    return entry_app(APP_TIMEOUT).run()
+    at = entry_app(APP_TIMEOUT)
+    if secrets:
+        at.secrets = secrets
+    return at.run()
 
 
 def entry_app(timeout: float) -> AppTest:

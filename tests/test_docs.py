@@ -1,5 +1,6 @@
 """The documentation says what is true: commands, the schema page, the CI script."""
 
+import argparse
 import re
 from pathlib import Path
 
@@ -33,7 +34,14 @@ def test_every_documented_cli_command_and_flag_exists():
     commands = parser._subparsers._group_actions[0].choices
     for command, flags in re.findall(r"python -m coopdash (\w+)([^\n`]*)", README):
         assert command in commands, command
-        known = {option for action in commands[command]._actions for option in action.option_strings}
+        documented = commands[command]
+        nested = [action for action in documented._actions if isinstance(action, argparse._SubParsersAction)]
+        if nested:  # `user add ...`: the flags belong to the subcommand
+            subcommand = flags.split()[0]
+            assert subcommand in nested[0].choices, f"{command} {subcommand}"
+            documented = nested[0].choices[subcommand]
+            command = f"{command} {subcommand}"
+        known = {option for action in documented._actions for option in action.option_strings}
         for flag in re.findall(r"--[a-z-]+", flags):
             assert flag in known, f"{command} {flag}"
 

@@ -1,0 +1,189 @@
+"""Access control in the app: who the session's user is, the sign-in panel, the check a protected page makes.
+
+The rules are in `coopdash.auth` (pure); this is the Streamlit side:
+
+- the entry calls `login_panel(lang)` in its frame, before it builds the navigation,
+  and leaves out the pages `allowed(action)` refuses;
+- a protected page calls `require(action)` first, and an action (a button that
+  imports, rolls back, edits) checks `allowed(action)` again when it runs: a page
+  reached by URL, or a request crafted to press a button that was never drawn,
+  gets an error and nothing else.
+
+The role lives in the server-side session state under a key no widget uses, so a
+browser cannot set it; in local mode it is looked up in the users file on every
+run, so removing a user or changing the role takes effect at once.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import streamlit as st
+
+from coopdash import auth
+from coopdash.errors import AccessError
+from coopdash.i18n import DEFAULT_LANGUAGE, t
+
+_USER = "access_signed_in_user"  # local mode: the name that signed in (never a widget key)
+_FAILURES = "access_failed_attempts"
+_WAIT_UNTIL = "access_wait_until"
+FREE_ATTEMPTS = 3  # failed sign-ins per session before each further one must wait
+WAIT_PER_ATTEMPT = 2.0  # seconds, times the failed attempts so far
+
+
+def settings() -> auth.Settings:
+    """The access settings from st.secrets; no secrets file at all means no access control (mode none).
+
+    Raises AccessError for a configuration that cannot work.
+    """
+    try:
+        secrets = st.secrets.to_dict()
+    except FileNotFoundError:  # StreamlitSecretNotFoundError: no secrets.toml, or one that cannot be read
+        return auth.Settings()
+    return auth.Settings.from_secrets(secrets)
+
+
+def current_role() -> str | None:
+    """The session's role: "viewer" for everyone without access control; None when nobody is signed in
+    (a viewer's rights) or the configuration is broken."""
+    try:
+        config = settings()
+        if config.mode == "none":
+            return "viewer"
+        if config.mode == "local":
+            name = st.session_state.get(_USER)
+            return auth.list_users(config.users_file).get(name) if name else None
+        if not st.user.get("is_logged_in"):
+            return None
+        # An address the identity provider says it has not verified earns no more than the default.
+        email = st.user.get("email") if st.user.get("email_verified") is not False else None
+        return auth.oidc_role(email, config.roles)
+    except AccessError:
+        return None
+
+
+def current_user() -> str | None:
+    """Who is signed in, for the record of an import or a rollback: the local user name, or the
+    identity provider's e-mail (else name); None when nobody is, or without access control."""
+    try:
+        config = settings()
+        if config.mode == "local":
+            name = st.session_state.get(_USER)
+            return name if name and name in auth.list_users(config.users_file) else None
+        if config.mode == "oidc" and st.user.get("is_logged_in"):
+            return st.user.get("email") or st.user.get("name") or st.user.get("sub")
+    except AccessError:
+        pass
+    return None
+
+
+def allowed(action: str) -> bool:
+    """Whether the session may do `action` ("view", "import", "manage_data", "edit_registry", "manage_users")."""
+    return auth.can(current_role(), action)
+
+
+def require(action: str, lang: str | None = None) -> None:
+    """First call of a protected page (and of a protected action): an error and st.stop() unless allowed."""
+    role = current_role()
+    if auth.can(role, action):
+        return
+    lang = lang or st.session_state.get("lang", DEFAULT_LANGUAGE)
+    try:
+        mode = settings().mode
+    except AccessError as exc:
+        st.error(t("access.config_error", lang, error=str(exc)), icon=":material/lock:")
+        st.stop()
+    if mode == "none":
+        st.error(t("access.off", lang), icon=":material/lock:")
+    elif role is None:
+        st.error(t("access.sign_in_needed", lang), icon=":material/lock:")
+    else:
+        st.error(t("access.not_allowed", lang, role=t(f"role.{role}", lang)), icon=":material/lock:")
+    st.stop()
+
+
+def login_panel(lang: str) -> None:
+    """The sidebar's sign-in: a name and password form (local) or the identity provider's button (OIDC),
+    and sign-out once signed in. Draws nothing without access control."""
+    sidebar = st.sidebar
+    try:
+        config = settings()
+    except AccessError as exc:
+        sidebar.error(t("access.config_error", lang, error=str(exc)), icon=":material/lock:")
+        return
+    if config.mode == "oidc":
+        _oidc_panel(config, lang)
+    elif config.mode == "local":
+        _local_panel(config, lang)
+
+
+def _oidc_panel(config: auth.Settings, lang: str) -> None:
+    sidebar = st.sidebar
+    if st.user.get("is_logged_in"):
+        role = current_role() or "viewer"
+        who = st.user.get("email") or st.user.get("name") or ""
+        sidebar.caption(t("access.signed_in", lang, name=who, role=t(f"role.{role}", lang)))
+        if sidebar.button(t("access.sign_out", lang), key="access_sign_out", icon=":material/logout:"):
+            st.logout()
+    elif sidebar.button(t("access.sign_in", lang), key="access_sign_in", icon=":material/login:"):
+        if config.provider:
+            st.login(config.provider)
+        else:
+            st.login()
+
+
+def _local_panel(config: auth.Settings, lang: str) -> None:
+    sidebar = st.sidebar
+    name = st.session_state.get(_USER)
+    if name:
+        try:
+            role = auth.list_users(config.users_file).get(name)
+        except AccessError as exc:
+            sidebar.error(t("access.config_error", lang, error=str(exc)), icon=":material/lock:")
+            return
+        if role is None:  # removed from the users file since signing in
+            del st.session_state[_USER]
+        else:
+            sidebar.caption(t("access.signed_in", lang, name=name, role=t(f"role.{role}", lang)))
+            if sidebar.button(t("access.sign_out", lang), key="access_sign_out", icon=":material/logout:"):
+                del st.session_state[_USER]
+                st.rerun()
+            return
+    with sidebar.form("access_sign_in_form", clear_on_submit=True):
+        typed_name = st.text_input(t("access.name", lang), key="access_name", autocomplete="username")
+        password = st.text_input(
+            t("access.password", lang),
+            type="password",
+            key="access_password",
+            autocomplete="current-password",
+        )
+        submitted = st.form_submit_button(t("access.sign_in", lang), icon=":material/login:")
+    if submitted:
+        _attempt(config, typed_name, password, lang)
+
+
+def _attempt(config: auth.Settings, name: str, password: str, lang: str) -> None:
+    """One sign-in: the same message for an unknown name and a wrong password; after a few failures, a wait."""
+    sidebar = st.sidebar
+    now = time.monotonic()
+    wait = st.session_state.get(_WAIT_UNTIL, 0.0) - now
+    if wait > 0:
+        sidebar.warning(t("access.wait", lang, seconds=math.ceil(wait)), icon=":material/hourglass_top:")
+        return
+    try:
+        role = auth.verify(config.users_file, name, password)
+    except AccessError as exc:
+        sidebar.error(t("access.config_error", lang, error=str(exc)), icon=":material/lock:")
+        return
+    if role is None:
+        failures = st.session_state.get(_FAILURES, 0) + 1
+        st.session_state[_FAILURES] = failures
+        if failures >= FREE_ATTEMPTS:
+            st.session_state[_WAIT_UNTIL] = now + WAIT_PER_ATTEMPT * failures
+        sidebar.error(t("access.login_failed", lang), icon=":material/lock:")
+        return
+    st.session_state[_USER] = name.strip().lower()
+    st.session_state.pop(_FAILURES, None)
+    st.session_state.pop(_WAIT_UNTIL, None)
+    st.rerun()

@@ -1,0 +1,7 @@
+-- Record that import $import_id is rolled back ($rows_removed rows, by $by), before its imports row goes.
+insert into rollbacks (import_id, file_name, kind, library_code, report_id, period_begin, period_end,
+    rows_removed, imported_at, rolled_back_by)
+select import_id, file_name, kind, library_code, report_id, period_begin, period_end,
+    $rows_removed, imported_at, $by
+from imports
+where import_id = $import_id
