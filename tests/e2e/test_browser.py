@@ -8,23 +8,17 @@ language goes to tests/screenshots/ (ignored by git) for people to look at.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from coopdash.i18n import LANGUAGES, t
 from coopdash.registry import Registry
 from tests.conftest import ROOT
+from tests.e2e.conftest import local_tab, require_chromium, running_server, settled
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "tests" / "screenshots"
+require_chromium()
+
 PAGES = {
     "overview": "overview.title",
     "uptake": "nav.uptake",
@@ -34,7 +28,7 @@ PAGES = {
     "compare": "nav.compare",
     "coverage": "coverage.title",
 }
-SETTLE_SECONDS = 60
+SCREENSHOTS = ROOT / "tests" / "screenshots"
 
 
 def url(server: str, name: str, lang: str = "en") -> str:
@@ -42,98 +36,21 @@ def url(server: str, name: str, lang: str = "en") -> str:
     return f"{server}/{'' if name == 'overview' else name}?lang={lang}"
 
 
-if not CHROMIUM.exists():
-    message = (
-        "browser tests need Debian's chromium and fonts-noto-cjk: apt-get install chromium fonts-noto-cjk"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(first_run, tmp_path_factory):
     """`streamlit run dashboard.py` on a free loopback port, on a copy of the sample database."""
     database = tmp_path_factory.mktemp("browser") / "coopdash.duckdb"
     shutil.copy(first_run[0], database)
-    port = free_port()
-    log = (tmp_path_factory.mktemp("browser_log") / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT, env={**os.environ, "COOPDASH_DB": str(database)}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}") from None
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        )
-        yield launched
-        launched.close()
+    with running_server(database, tmp_path_factory.mktemp("browser_log")) as base:
+        yield base
 
 
 @pytest.fixture()
 def page(browser, server):
     """A fresh tab that may reach the dashboard and nothing else; what it tried to fetch elsewhere is kept."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
-    outside: list[str] = []
-
-    def only_local(route):
-        if route.request.url.startswith(server):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    tab = context.new_page()
-    tab.outside = outside
+    context, tab = local_tab(browser, server)
     yield tab
     context.close()
-
-
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settled(tab) -> None:
-    """Wait until Streamlit has finished running the page (after any redirect) and every chart has drawn."""
-    for _ in range(2):  # a deep link runs the entry, then the page it asked for
-        tab.wait_for_selector(IDLE, timeout=SETTLE_SECONDS * 1000)
-        tab.wait_for_timeout(400)
-    tab.wait_for_selector("h1", timeout=SETTLE_SECONDS * 1000)
-    tab.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))",
-        timeout=SETTLE_SECONDS * 1000,
-    )
 
 
 def title(tab) -> str:
