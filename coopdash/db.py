@@ -47,8 +47,27 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     had_usage_monthly = sql.rows(con, "maintenance/usage_monthly_exists")[0][0]
     for script in sorted(SCHEMA.glob("*.sql")):
         con.execute(script.read_text(encoding="utf-8"))
+        sql.execute(con, "maintenance/record_schema_version", version=schema_number(script))
     if not had_usage_monthly:
         rebuild_usage_monthly(con)
+
+
+def schema_number(script: Path) -> int:
+    return int(script.name.split("_", 1)[0])
+
+
+SCHEMA_LEVEL = max(schema_number(script) for script in SCHEMA.glob("*.sql"))
+
+
+def schema_level(path: Path) -> int | None:
+    """The newest schema file applied to the database at `path` (None: no database there yet)."""
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return sql.rows(con, "maintenance/schema_level")[0][0]
+    finally:
+        con.close()
 
 
 def rebuild_usage_monthly(con: duckdb.DuckDBPyConnection) -> None:

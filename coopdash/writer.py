@@ -8,6 +8,8 @@ with it in one rename. Readers that opened the old file keep reading it whole;
 the next query opens the new one. Writers take turns through a lock file, so two
 imports started at once are serialised, never interleaved. A writer that fails
 or is killed leaves the file exactly as it was (its draft is removed by the next).
+A file written by an older version of the app is migrated on its draft, and kept
+as it was beside the new one (`<name>.schema-<level>.backup`).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def writing(
     with writer_lock(path, wait):
         draft = draft_path(path)
         _remove(draft)
+        level = db.schema_level(path)
         try:
             if path.exists():
                 shutil.copyfile(path, draft)
@@ -96,11 +99,24 @@ def writing(
             return
         try:
             _flush(draft)
+            if level is not None and level < db.SCHEMA_LEVEL:
+                keep_backup(path, level)
             os.replace(draft, path)
             _flush(path.parent)
         except OSError as exc:
             _remove(draft)
             raise _said(exc, path) from None
+
+
+def backup_path(path: Path, level: int) -> Path:
+    return path.with_name(f"{path.name}.schema-{level}.backup")
+
+
+def keep_backup(path: Path, level: int) -> None:
+    """Before a database written by an older version is replaced by its migrated draft, keep it as it was."""
+    backup = backup_path(path, level)
+    backup.unlink(missing_ok=True)
+    os.link(path, backup)  # the same bytes under a second name: instant, and the rename leaves them alone
 
 
 def _remove(draft: Path) -> None:

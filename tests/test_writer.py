@@ -186,3 +186,26 @@ def test_the_live_file_is_never_opened_for_writing(tmp_path, loaded, registry):
     finally:
         reader.close()
     assert total(loaded) > 0
+
+
+def test_a_database_from_an_older_version_is_migrated_and_kept_as_a_backup(tmp_path, loaded):
+    con = duckdb.connect(str(loaded))
+    con.execute("delete from schema_version where version > 1")  # as an early version left it
+    con.execute("drop table usage_monthly")
+    con.close()
+    old = digest(loaded)
+
+    assert main(["import", str(report(tmp_path, "new.tsv", platform="New")), "--db", str(loaded)]) == 0
+
+    backup = writer.backup_path(loaded, 1)
+    assert digest(backup) == old  # the file as the older version left it
+    assert db.schema_level(loaded) == db.SCHEMA_LEVEL
+    con = duckdb.connect(str(loaded), read_only=True)
+    monthly = con.execute("select sum(count) from usage_monthly").fetchone()[0]
+    con.close()
+    assert monthly == total(loaded)  # the new table was filled from the stored rows
+
+
+def test_a_current_database_gets_no_backup(tmp_path, loaded):
+    assert main(["import", str(report(tmp_path, "new.tsv", platform="New")), "--db", str(loaded)]) == 0
+    assert not list(tmp_path.glob("*.backup"))
