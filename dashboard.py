@@ -31,6 +31,7 @@ PAGES = (
 PROTECTED = (
     ("pages/imports.py", "nav.imports", ":material/upload_file:", "import"),
     ("pages/data.py", "nav.data", ":material/database:", "manage_data"),
+    ("pages/registry.py", "nav.registry", ":material/badge:", "edit_registry"),
 )
 visible = PAGES + tuple(page[:3] for page in PROTECTED if access.allowed(page[3]))
 navigation = st.navigation(

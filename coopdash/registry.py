@@ -151,6 +151,33 @@ def library_from_row(row: dict[str, str], where: str) -> Library:
     )
 
 
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The registry file's rows as text, as a person edits them, each with the line it ends on."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            absent = [
+                c for c in ("code", "level", "name_en", "name_zh") if c not in (reader.fieldnames or [])
+            ]
+            if absent:
+                raise RegistryError(f"{path}: missing column(s) {', '.join(absent)}")
+            return [
+                (reader.line_num, {column: row.get(column) or "" for column in COLUMNS}) for row in reader
+            ]
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read the member registry ({exc.strerror})") from None
+
+
+def save_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write the registry whole (after Registry.from_rows accepted it): a temp file, then one rename."""
+    draft = path.with_name(path.name + ".draft")
+    with open(draft, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({column: (row.get(column) or "").strip() for column in COLUMNS} for row in rows)
+    os.replace(draft, path)
+
+
 class Registry:
     """The member libraries, and the lookup from a report's identifiers to one of them."""
 
@@ -168,20 +195,18 @@ class Registry:
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:
         path = path or registry_path()
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                reader = csv.DictReader(handle)
-                absent = [
-                    c for c in ("code", "level", "name_en", "name_zh") if c not in (reader.fieldnames or [])
-                ]
-                if absent:
-                    raise RegistryError(f"{path}: missing column(s) {', '.join(absent)}")
-                libraries = [library_from_row(row, f"{path.name}, line {reader.line_num}") for row in reader]
-        except OSError as exc:
-            raise RegistryError(f"{path}: cannot read the member registry ({exc.strerror})") from None
+        numbered = read_rows(path)
+        return cls.from_rows(
+            [row for _, row in numbered], [f"{path.name}, line {line}" for line, _ in numbered], path.name
+        )
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, str]], where: list[str], source: str) -> Registry:
+        """Every check the CSV gets, for rows from the file or from the in-app editor."""
+        libraries = [library_from_row(row, place) for row, place in zip(rows, where, strict=True)]
         duplicates = sorted(code for code, n in Counter(lib.code for lib in libraries).items() if n > 1)
         if duplicates:
-            raise RegistryError(f"{path.name}: code(s) listed twice: {', '.join(duplicates)}")
+            raise RegistryError(f"{source}: code(s) listed twice: {', '.join(duplicates)}")
         return cls(libraries)
 
     def frame(self) -> pd.DataFrame:
