@@ -153,6 +153,7 @@ def read_file(path: Path, context: ImportContext, data: bytes | None = None) -> 
     read = ReadFile(path)
     try:
         data = _read(path) if data is None else data
+        _check_size(len(data), path.name)  # bytes handed over (an upload) are held to the same limit
         read.size = len(data)
         # Hashing a large file takes a while and releases the GIL: let it run beside the parse.
         with ThreadPoolExecutor(max_workers=1) as hasher:
@@ -223,15 +224,18 @@ def store(con: duckdb.DuckDBPyConnection, read: ReadFile, context: ImportContext
     return result
 
 
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise ImportFailed(
+            f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit "
+            "(set COOPDASH_MAX_FILE_MB to raise it)",
+            file=name,
+        )
+
+
 def _read(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportFailed(
-                f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit "
-                "(set COOPDASH_MAX_FILE_MB to raise it)",
-                file=path.name,
-            )
+        _check_size(path.stat().st_size, path.name)
         return path.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"cannot read the file ({exc.strerror})", file=path.name) from None

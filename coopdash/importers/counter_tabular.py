@@ -107,6 +107,7 @@ def read_text(data: bytes, file_name: str) -> TabularParts:
         found = text.find("\n", offset)
         offset = len(text) if found < 0 else found + 1
     body_text = text[offset:]
+    _refuse_if_cut_short(body_text, delimiter, len(heading), text.count("\n") + 1, file_name)
     parts = TabularParts(
         header, heading, heading_end, pa.table({}), "tsv" if delimiter == "\t" else "csv", encoding
     )
@@ -120,6 +121,20 @@ def read_text(data: bytes, file_name: str) -> TabularParts:
                 f"ignored (line {_lines(extra)})"
             )
     return parts
+
+
+def _refuse_if_cut_short(body_text: str, delimiter: str, width: int, last_line: int, file_name: str) -> None:
+    """A file that stops part-way through a row (no line break at the end, and too few cells) was cut
+    short in transfer: importing it would replace whole months with part of them."""
+    if not body_text or body_text.endswith(("\n", "\r")):
+        return
+    cells = next(csv.reader([body_text.rsplit("\n", 1)[-1]], delimiter=delimiter), [])
+    if 0 < len(cells) < width:
+        raise ReportFormatError(
+            f"the file stops part-way through line {last_line} ({len(cells)} of {width} cells, and no line "
+            "break at the end): it looks cut short, so nothing was imported; export or download it again",
+            file=file_name,
+        )
 
 
 def _lines(lines: list[int], shown: int = 5) -> str:

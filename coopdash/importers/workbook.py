@@ -14,6 +14,7 @@ import os
 import pickle
 import subprocess
 import sys
+import zipfile
 
 from python_calamine import CalamineWorkbook
 
@@ -39,8 +40,15 @@ sys.stdout.buffer.write(pickle.dumps(answer))
 """
 
 
+# An XLSX is a zip: what it unpacks to is checked before anything is unpacked, so a
+# small file that would expand to gigabytes (a zip bomb) is refused, not read.
+UNPACKED_LIMIT = 512 * 2**20
+
+
 def read_sheets(data: bytes, file_name: str, fmt: str) -> list[list[list[object]]]:
     """The rows of each sheet, in order; `fmt` is 'xlsx' or 'xls' (from sniff.detect_format)."""
+    if fmt == "xlsx":
+        _check_unpacked_size(data, file_name)
     try:
         sheets = _read_in_child(data) if fmt == "xls" else _read_here(data)
     except _Damaged as exc:
@@ -54,6 +62,22 @@ def read_sheets(data: bytes, file_name: str, fmt: str) -> list[list[list[object]
 
 class _Damaged(Exception):
     pass
+
+
+def _check_unpacked_size(data: bytes, file_name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReportFormatError(
+            f"the XLSX workbook is damaged and cannot be read ({exc})", file=file_name
+        ) from None
+    if unpacked > UNPACKED_LIMIT:
+        raise ReportFormatError(
+            f"the XLSX workbook would unpack to {unpacked / 2**20:,.0f} MB from {len(data) / 2**20:,.1f} MB, "
+            f"over the {UNPACKED_LIMIT // 2**20} MB limit: refused unread (a damaged or malicious file?)",
+            file=file_name,
+        )
 
 
 def _read_here(data: bytes) -> list[list[list[object]]]:
