@@ -68,7 +68,9 @@ def _check_unpacked_size(data: bytes, file_name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(entry.file_size for entry in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (
+        Exception
+    ) as exc:  # zipfile's many ways to say damaged: BadZipFile, NotImplementedError, EOFError...
         raise ReportFormatError(
             f"the XLSX workbook is damaged and cannot be read ({exc})", file=file_name
         ) from None
