@@ -47,20 +47,22 @@ PAGES = {
     "compare": "nav.compare",
     "coverage": "coverage.title",
 }
-# null while the page is still coming; else what it shows, or what went wrong.
+# null while the page is still coming; else what it shows, or what went wrong. textContent, not
+# innerText: four tabs polling ten times a second must not lay their pages out each time.
 SHOWN = """(title) => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return null;
     const failed = document.querySelector('[data-testid="stException"]');
-    if (failed) return {error: 'exception: ' + failed.innerText.slice(0, 500)};
-    const text = document.body.innerText;
-    if (text.includes('is being updated')) return {error: 'said the database is being updated'};
+    if (failed) return {error: 'exception: ' + failed.textContent.slice(0, 500)};
+    const alerts = [...document.querySelectorAll('[data-testid="stAlertContainer"]')]
+        .map(alert => alert.textContent).join(' ');
+    if (alerts.includes('is being updated')) return {error: 'said the database is being updated'};
     const dialog = document.querySelector('[role="dialog"]');
-    if (dialog) return {error: 'dialog: ' + dialog.innerText.slice(0, 300)};
+    if (dialog) return {error: 'dialog: ' + dialog.textContent.slice(0, 300)};
     const h1 = document.querySelector('h1');
-    if (!h1 || h1.innerText.trim() !== title) return null;
+    if (!h1 || h1.textContent.trim() !== title) return null;
     if (![...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))) return null;
-    const files = text.match(/of the ([0-9,]+) imported files/);
+    const files = alerts.match(/of the ([0-9,]+) imported files/);
     return {files: files ? Number(files[1].replace(/,/g, '')) : null};
 }"""
 
