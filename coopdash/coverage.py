@@ -56,6 +56,7 @@ def history_for_display(history: pd.DataFrame, labels: dict[str, str], lang: str
         {
             "#": history.import_id,
             t("column.imported_at", lang): history.imported_at.dt.strftime("%Y-%m-%d %H:%M"),
+            t("column.imported_by", lang): history.imported_by,
             t("column.file", lang): history.file_name,
             t("column.kind", lang): [t(f"source.{k}", lang) for k in history.kind],
             t("column.report", lang): history.report_id,

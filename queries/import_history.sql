@@ -1,9 +1,10 @@
 -- The $limit most recent imported files of the libraries $libraries (NULL: every
--- file), the newest first: what it is, whose, which months, how many rows it holds
+-- file), the newest first: who imported it, what it is, whose, which months, how many rows it holds
 -- now (after later files replaced some), and its warnings.
 select
     import_id,
     imported_at,
+    imported_by,
     file_name,
     kind,
     format,
