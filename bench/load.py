@@ -27,13 +27,15 @@ The viewers (--client):
 - websocket: each page is a new session on Streamlit's websocket, speaking its
   protocol (streamlit.proto) as the browser does: ask for the page, read what the
   server sends until the script run finished. The server does the same work as
-  for a browser; nothing is drawn, so the figures are the server's own.
+  for a browser; nothing is drawn, so the figures are the server's own. It also
+  prints how long the server took to accept each connection.
 
 Before the window one viewer loads each page once (the server's first load also
-brings the database's schema and registry up to date, a write); those times are
-printed apart. --import-after seconds into the window `python -m coopdash import`
-stores a generated COUNTER Title Report (--titles titles x 12 months of 2025) for
-one member library (the registry's first city library, named with --library).
+brings the database's schema and registry up to date, a write), then the others
+open the overview all at once; those times are printed apart. --import-after
+seconds into the window `python -m coopdash import` stores a generated COUNTER
+Title Report (--titles titles x 12 months of 2025) for one member library (the
+registry's first city library, named with --library).
 Viewers start no load after --seconds; the loads under way finish. A load fails
 on an exception on the page, the "being updated" notice, a dialog, a title other
 than the page's, or no answer within --timeout.
@@ -118,6 +120,7 @@ class Load:
     ended: float
     error: str | None = None
     files: int | None = None  # the imported files the page counted: which data it showed
+    accepted: float | None = None  # websocket: seconds until the server accepted the connection
 
     @property
     def seconds(self) -> float:
@@ -320,16 +323,22 @@ class Websocket:
 
         started = time.monotonic()
         try:
-            shown = await asyncio.wait_for(self._run(page), self.args.timeout)
+            shown = await asyncio.wait_for(self._run(page, started), self.args.timeout)
         except TimeoutError:
             shown = {"error": f"no answer within {self.args.timeout:g} s"}
         except (OSError, websockets.WebSocketException) as exc:
             shown = {"error": f"{type(exc).__name__}: {exc}"}
         return Load(
-            viewer, page, started - origin, time.monotonic() - origin, shown.get("error"), shown.get("files")
+            viewer,
+            page,
+            started - origin,
+            time.monotonic() - origin,
+            shown.get("error"),
+            shown.get("files"),
+            shown.get("accepted"),
         )
 
-    async def _run(self, page: str) -> dict:
+    async def _run(self, page: str, started: float) -> dict:
         """Ask for the page as the browser does on opening its address; read until its run finished."""
         import websockets
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -338,8 +347,9 @@ class Websocket:
         path, title = PAGES[page]
         address = self.server.replace("http://", "ws://") + "/_stcore/stream"
         async with websockets.connect(
-            address, subprotocols=["streamlit"], origin=self.server, max_size=None
-        ) as stream:
+            address, subprotocols=["streamlit"], origin=self.server, max_size=None, open_timeout=None
+        ) as stream:  # no time limit of its own: the load's --timeout holds
+            accepted = time.monotonic() - started
             ask = BackMsg()
             ask.rerun_script.query_string = "lang=en"
             ask.rerun_script.page_name = path
@@ -368,17 +378,16 @@ class Websocket:
                     break
         text = " ".join(alerts)
         if problems:
-            return {"error": problems[0][:500]}
+            return {"error": problems[0][:500], "accepted": accepted}
         if BUSY in text:
-            return {"error": f"said the database {BUSY}"}
+            return {"error": f"said the database {BUSY}", "accepted": accepted}
         if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
-            return {
-                "error": f"the run ended with {ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)}"
-            }
+            status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
+            return {"error": f"the run ended with {status}", "accepted": accepted}
         if heading != t(title, "en"):
-            return {"error": f"the page's title was {heading!r}"}
+            return {"error": f"the page's title was {heading!r}", "accepted": accepted}
         files = FILES.search(text)
-        return {"files": int(files.group(1).replace(",", "")) if files else None}
+        return {"files": int(files.group(1).replace(",", "")) if files else None, "accepted": accepted}
 
 
 # ---------------------------------------------------------------- the window
@@ -403,7 +412,7 @@ async def window(server: str, server_pid: int, args, command: list[str], import_
         result["cpu_before"], result["load_before"] = cpu_times(server_pid), os.getloadavg()[0]
 
         async def viewer(number: int) -> None:
-            index = number + 1  # each starts on another page (viewer 0 is on the last)
+            index = 1 + number % (len(names) - 1)  # each on another page, none on the one it shows
             while time.monotonic() < end:
                 result["loads"].append(await viewers.load(number, names[index % len(names)], origin))
                 index += 1
@@ -486,9 +495,15 @@ def report(args, result: dict, library, before: int, log: Path, server_peak: flo
         f"({before:,} files), {len(newer)} after it ({before + 1:,})"
         + (f"; the first after it ended at {min(x.ended for x in newer):.1f} s" if newer else "")
     )
-    odd = sorted({x.files for x in loads if x.error is None and x.files not in (before, before + 1)}, key=str)
+    odd = sorted({x.files for x in loads if x.files is not None and x.files not in (before, before + 1)})
     back = [v for v in range(args.viewers) if went_back(loads, v)]
 
+    accepted = [x.accepted for x in loads if x.accepted is not None]
+    if accepted:
+        print(
+            f"the server accepted the websocket after: median {statistics.median(accepted):.2f} s, "
+            f"95th percentile {p95(accepted):.2f} s, slowest {max(accepted):.2f} s"
+        )
     cpu = {key: result["cpu_after"][key] - result["cpu_before"][key] for key in result["cpu_before"]}
     cores = os.cpu_count() or 1
     others = max(0.0, cpu["busy"] - cpu["server"] - cpu["viewers"] - cpu["import"])
@@ -502,7 +517,7 @@ def report(args, result: dict, library, before: int, log: Path, server_peak: flo
     errors = [x for x in result["warmup"] + result["opening"] + loads if x.error]
     print(f"errors: {len(errors)}")
     for x in errors[:5]:
-        print(f"  viewer {x.viewer} {x.page} {x.started:.1f}-{x.ended:.1f} s: {x.error}")
+        print(f"  viewer {x.viewer} {x.page} {x.started:.1f}-{x.ended:.1f} s: {x.error[:160]}")
     if odd:
         print(f"  loads showed a file count neither before nor after the import: {odd}")
     if back:
@@ -522,11 +537,13 @@ def report(args, result: dict, library, before: int, log: Path, server_peak: flo
         print(f"  {count} x {error}")
     with (WORK / "loads.csv").open("w", newline="") as out:  # every load, for a closer look
         rows = csv.writer(out)
-        rows.writerow(["phase", "viewer", "page", "started_s", "ended_s", "seconds", "files", "error"])
+        rows.writerow(
+            ["phase", "viewer", "page", "started_s", "ended_s", "seconds", "files", "accepted_s", "error"]
+        )
         for phase in ("warmup", "opening", "loads"):
             for x in result[phase]:
                 rows.writerow([phase, x.viewer, x.page, f"{x.started:.2f}", f"{x.ended:.2f}", f"{x.seconds:.2f}",
-                               x.files, x.error or ""])  # fmt: skip
+                               x.files, "" if x.accepted is None else f"{x.accepted:.2f}", x.error or ""])  # fmt: skip
     print(f"every load: {(WORK / 'loads.csv').relative_to(ROOT)}")
     failed = errors or odd or back or result["outside"] or result["page_errors"] or imp["code"] or raised
     return 1 if failed else 0

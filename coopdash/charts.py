@@ -573,6 +573,7 @@ def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str
         .reindex(index=codes, columns=months)
         .fillna(0)
     )
+    peak = grid.to_numpy().max() if grid.size else 0  # none of the libraries shown has this source
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
@@ -580,11 +581,11 @@ def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str
             y=[label[code] for code in codes],
             colorscale=[[0, "#f5f7fa"], [0.001, NEUTRAL[1]], [1, NEUTRAL[0]]],
             zmin=0,
-            zmax=max(2, grid.to_numpy().max()),
+            zmax=max(2, peak),
             xgap=1,
             ygap=2,
             # One report a month is the rule; the scale only matters where some months have more.
-            showscale=bool(grid.to_numpy().max() > 1),
+            showscale=bool(peak > 1),
             colorbar={"title": value_label, "thickness": 12, "dtick": 1},
             hovertemplate=f"%{{y}} %{{x|%Y-%m}}<br>{value_label}: %{{z}}<extra></extra>",
         )

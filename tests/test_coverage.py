@@ -47,3 +47,11 @@ def test_a_crowded_chart_draws_the_largest_and_adds_up_the_rest():
     assert drawn.groupby("year").total.sum().tolist() == [17, 18]  # the totals are whole
     assert drawn[drawn.library_code == OTHERS].total.tolist() == [3, 4]
     assert largest(frame[frame.year == 2025], "total", limit=3).library_code.tolist() == ["c", "a", "d"]
+
+
+def test_a_source_none_of_the_shown_libraries_has_draws_an_empty_matrix():
+    from coopdash.charts import coverage_matrix
+
+    empty = covered({})
+    figure = coverage_matrix(empty, label={"a": "A", "b": "B"}, value_label="Reports")
+    assert list(figure.data[0].y) == ["A", "B"]

@@ -38,6 +38,7 @@ async_api = pytest.importorskip("playwright.async_api")
 
 VIEWERS = 4
 TITLES = 300_000  # x 12 months: about 6 s of import on an idle 2-core machine, longer under the readers
+IMPORT_SECONDS = 180  # stopped, and the test failed, after that
 PAGES = {
     "overview": "overview.title",
     "uptake": "nav.uptake",
@@ -158,7 +159,12 @@ async def readers_during(server: str, command: list[str], log: Path) -> tuple[li
                 process = await asyncio.create_subprocess_exec(
                     *command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
                 )
-                run["code"] = await process.wait()
+                try:
+                    run["code"] = await asyncio.wait_for(process.wait(), IMPORT_SECONDS)
+                except TimeoutError:
+                    process.kill()
+                    run["code"] = f"still running after {IMPORT_SECONDS} s"
+                    await process.wait()
                 run["ended"] = time.monotonic()
             imported.set()
 
