@@ -282,9 +282,7 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
 
 def _symmetric_ticks(reach: float) -> list[float]:
     """Round ticks from -reach to +reach, labelled without signs by the caller."""
-    base = 10 ** math.floor(math.log10(reach))
-    # The smallest round step that needs at most five ticks on the longer side.
-    step = max(1, next(base * f for f in (0.1, 0.2, 0.5, 1, 2, 5, 10) if reach / (base * f) <= 5))
+    step = max(1, _nice_step(reach / 5))  # at most five ticks on the longer side
     count = math.ceil(reach / step)
     return [step * k for k in range(-count, count + 1)]
 

@@ -163,6 +163,7 @@ def print_summary(results: list[ImportResult], out: Console) -> None:
     for column, how in (
         ("file", "fold"),
         ("status", "left"),
+        ("kind", "left"),
         ("library", "left"),
         ("report", "left"),
         ("release", "left"),

@@ -50,21 +50,20 @@ d.metric(
 )
 
 contributed = table[table.total > 0]
+drawn = largest(contributed, "total")
 if contributed.empty:
     st.info(t("notice.no_contributions_year", lang, year=f.year), icon=":material/filter_alt_off:")
 else:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("contrib.by_city", lang, year=f.year))
-        chart(
-            charts.contribution_bars(largest(contributed, "total"), label=f.label, colours=colours, lang=lang)
-        )
-        cut_note(len(largest(contributed, "total")), len(contributed), lang)
+        chart(charts.contribution_bars(drawn, label=f.label, colours=colours, lang=lang))
+        cut_note(len(drawn), len(contributed), lang)
     with right:
         st.subheader(t("contrib.local_share", lang, year=f.year))
         chart(
             charts.share_bars(
-                largest(contributed, "total"),
+                drawn,
                 value="local_share",
                 label=f.label,
                 colours=colours,

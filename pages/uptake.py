@@ -57,6 +57,7 @@ c.metric(
 value = "per_10k_residents" if f.per_capita else "total"
 value_label = t("per_10k_of", lang, metric=f.metric) if f.per_capita else f.metric
 shown = table[table.total > 0]
+ranked = largest(shown, value)
 left, right = st.columns([3, 2])
 with left:
     st.subheader(
@@ -69,7 +70,7 @@ with left:
     )
     chart(
         charts.uptake_bars(
-            largest(shown, value),
+            ranked,
             value=value,
             value_label=value_label,
             label=f.label,
@@ -88,7 +89,7 @@ with right:
             value_label=t("uptake.growth_axis", lang),
         )
     )
-cut_note(len(largest(shown, value)), len(shown), lang)
+cut_note(len(ranked), len(shown), lang)
 how(uptake.how_computed(measure, lang), lang)
 
 incomplete = table[(table.months_with_usage > 0) & (table.months_with_usage < 12)]
