@@ -40,7 +40,10 @@ def build_from_sample(
 def refresh(path: Path, registry: Registry) -> None:
     """Bring an existing database up to date: schema applied, registry copied in.
 
-    Skipped (WriterBusy) while an import writes: that import does the same.
+    Writes only when one of them differs, since a write copies the whole file;
+    skipped (WriterBusy) while an import writes: that import does the same.
     """
+    if db.is_current(path, registry):
+        return
     with writing(path, wait=0) as con:
         db.sync_registry(con, registry)

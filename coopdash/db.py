@@ -82,9 +82,9 @@ def rebuild_usage_monthly(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
-    """Make the `libraries` table equal to the registry, in one transaction."""
-    rows = [
+def registry_rows(registry: Registry) -> list[dict]:
+    """The registry as rows of the `libraries` table, ordered by code."""
+    return [
         {
             "code": lib.code,
             "level": lib.level,
@@ -100,8 +100,25 @@ def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
             "joined_note": lib.joined_note,
             "aliases": [f"{kind}:{value}" for kind, value in lib.aliases],
         }
-        for lib in registry.libraries.values()
+        for lib in sorted(registry.libraries.values(), key=lambda lib: lib.code)
     ]
+
+
+def is_current(path: Path, registry: Registry) -> bool:
+    """Whether the database at `path` has the newest schema and this registry, so a start need not write it."""
+    if schema_level(path) != SCHEMA_LEVEL:
+        return False
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        stored = sql.rows(con, "registry/stored_libraries")
+    finally:
+        con.close()
+    return [tuple(row.values()) for row in registry_rows(registry)] == [tuple(row) for row in stored]
+
+
+def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    """Make the `libraries` table equal to the registry, in one transaction."""
+    rows = registry_rows(registry)
     con.execute("begin transaction")
     try:
         sql.execute(con, "registry/delete_libraries")

@@ -6,14 +6,16 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from coopdash import db, writer
+from coopdash import bootstrap, db, writer
 from coopdash.cli import main
 from coopdash.load import ImportContext, import_file
+from coopdash.registry import Registry
 from tests.conftest import ROOT, ROWS_TR, tabular
 
 
@@ -209,3 +211,36 @@ def test_a_database_from_an_older_version_is_migrated_and_kept_as_a_backup(tmp_p
 def test_a_current_database_gets_no_backup(tmp_path, loaded):
     assert main(["import", str(report(tmp_path, "new.tsv", platform="New")), "--db", str(loaded)]) == 0
     assert not list(tmp_path.glob("*.backup"))
+
+
+def test_a_start_leaves_a_current_database_unwritten(tmp_path, loaded, registry):
+    before = loaded.stat()
+    bootstrap.refresh(loaded, registry)
+    after = loaded.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_start_copies_a_changed_registry_in(tmp_path, loaded, registry):
+    hangzhou = registry.libraries["hangzhou"]
+    changed = Registry(
+        [
+            replace(lib, population=lib.population + 1) if lib is hangzhou else lib
+            for lib in registry.libraries.values()
+        ]
+    )
+    bootstrap.refresh(loaded, changed)
+    con = duckdb.connect(str(loaded), read_only=True)
+    try:
+        stored = con.execute("select population from libraries where code = 'hangzhou'").fetchone()[0]
+    finally:
+        con.close()
+    assert stored == hangzhou.population + 1
+
+
+def test_a_start_migrates_a_database_from_an_older_version(tmp_path, loaded, registry):
+    con = duckdb.connect(str(loaded))
+    con.execute("delete from schema_version where version > 1")
+    con.close()
+    bootstrap.refresh(loaded, registry)
+    assert db.schema_level(loaded) == db.SCHEMA_LEVEL
+    assert writer.backup_path(loaded, 1).exists()
