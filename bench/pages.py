@@ -22,7 +22,7 @@ such: a watchdog reports and ends the process, since Streamlit stops a script
 only between its calls, never inside a long chart build.
 
 A run is the whole script run, entry included, as a reader waits for it. Each
-is split into: queries (`webapp.query` and `data_status`: the DuckDB work, or the
+is split into: queries (`webapp.query`: the DuckDB work, or the
 cache lookup when warm), charts (the Plotly figure builders of coopdash), render
 (`st.plotly_chart`, `st.dataframe`: the figure and tables serialised for the
 browser) and other (the rest: Streamlit, widgets, pandas in the page).
@@ -211,10 +211,9 @@ def instrument(clock: Clock) -> list[str]:
     from coopdash import webapp
 
     wrapped = []
-    for name in ("query", "data_status"):
-        if callable(getattr(webapp, name, None)):
-            setattr(webapp, name, clock.wrap("queries", getattr(webapp, name), f"webapp.{name}"))
-            wrapped.append(f"webapp.{name}")
+    if callable(getattr(webapp, "query", None)):
+        webapp.query = clock.wrap("queries", webapp.query, "webapp.query")
+        wrapped.append("webapp.query")
     if callable(getattr(webapp, "_cached", None)):
         webapp._cached = clock.record(webapp._cached)
     # Chart modules: every coopdash module that builds Plotly figures (charts, citymap, ...).
@@ -470,12 +469,6 @@ def time_queries(database: Path, registry: Path, results: list[dict], top: int) 
             rows.append(
                 (statistics.median(times), times[0], label, ", ".join(dict.fromkeys(ran)), pages, size)
             )
-        started = time.perf_counter()
-        for _ in range(5):
-            con = duckdb.connect(str(database), read_only=True)
-            sql.df(con, "data_status")
-            con.close()
-        status = (time.perf_counter() - started) / 5
     finally:
         sql.execute = original
     rows.sort(key=lambda row: -(row[0] or 0))
@@ -489,10 +482,6 @@ def time_queries(database: Path, registry: Path, results: list[dict], top: int) 
             + (f"{size:>11,}" if size is not None else f"{'':>11}")
             + f"  {label}  [{names}]  ({', '.join(sorted(p.removeprefix('pages/') for p in pages))})"
         )
-    print(
-        f"and on every page run, warm or cold: connect + data_status {status:.3f} s "
-        "per webapp.query call (the cache key's data version)"
-    )
 
 
 def _short(arguments: tuple) -> str:

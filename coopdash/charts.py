@@ -8,6 +8,7 @@ the network.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import date
 
 import pandas as pd
@@ -377,16 +378,20 @@ def small_multiples(
     fig = make_subplots(
         rows=rows,
         cols=columns,
-        shared_xaxes=True,
+        shared_xaxes="all",  # one time span for all, so the joining dates line up
         shared_yaxes="all" if shared_scale else False,
         subplot_titles=[label[code] for code in codes],
         vertical_spacing=0.5 / rows / 2 if rows > 1 else 0.1,
-        horizontal_spacing=0.04,
+        horizontal_spacing=0.07,
     )
-    for index, code in enumerate(codes):
-        part = df[df["library_code"] == code].sort_values("month")
-        row, col = index // columns + 1, index % columns + 1
-        fig.add_trace(
+    # Traces, axes and marks are handed to the figure at once: one by one, Plotly
+    # validated the whole figure again for each of up to 25 panels.
+    traces, axes, shapes = [], {}, []
+    for index, (code, part) in enumerate(_in_order(df, codes)):
+        cell = fig.get_subplot(index // columns + 1, index % columns + 1)
+        x_name, y_name = cell.xaxis.plotly_name, cell.yaxis.plotly_name
+        x_ref, y_ref = x_name.replace("axis", ""), y_name.replace("axis", "")
+        traces.append(
             go.Scatter(
                 x=part["month"],
                 y=part["total"],
@@ -397,22 +402,39 @@ def small_multiples(
                 name=label[code],
                 showlegend=False,
                 hovertemplate=f"{label[code]}<br>%{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
-            ),
-            row=row,
-            col=col,
+                xaxis=x_ref,
+                yaxis=y_ref,
+            )
         )
         top = df["total"].max() if shared_scale else part["total"].max()
-        fig.update_yaxes(row=row, col=col, nticks=4, **number_axis(top, lang))
-        for milestone in milestones:
-            fig.add_shape(
-                type="line", x0=milestone.date, x1=milestone.date, y0=0, y1=1, yref="y domain",
-                line={"color": MILESTONE, "width": 1, "dash": "dash"}, row=row, col=col,
-            )  # fmt: skip
+        axes[y_name] = {"nticks": 4, **number_axis(top, lang)}
+        shapes += [
+            {
+                "type": "line",
+                "x0": milestone.date,
+                "x1": milestone.date,
+                "y0": 0,
+                "y1": 1,
+                "xref": x_ref,
+                "yref": f"{y_ref} domain",
+                "line": {"color": MILESTONE, "width": 1, "dash": "dash"},
+            }  # fmt: skip
+            for milestone in milestones
+        ]
+    fig.add_traces(traces)
+    fig.update_layout(shapes=shapes, **axes)
     fig.update_xaxes(dtick="M24", tickformat="%Y", showgrid=False)
     fig.update_annotations(font={"size": 14})
     _layout(fig, height=170 * rows + 60)
     fig.update_layout(margin={"t": 40})
     return fig
+
+
+def _in_order(df: pd.DataFrame, codes: list[str]) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each library's rows by month, in the order of `codes`."""
+    parts = dict(tuple(df.sort_values("month").groupby("library_code", sort=False)))
+    for code in codes:
+        yield code, parts[code]
 
 
 def _faded(colour: str, alpha: float = 0.15) -> str:

@@ -11,6 +11,11 @@ from coopdash.i18n import t
 SOURCES = ("PR", "DR", "TR", "IR", "catalogue", "ill", "cataloguing")
 
 
+def data_status(con: duckdb.DuckDBPyConnection) -> pd.Series:
+    """Files imported and how many are synthetic sample data: what the synthetic-data notice says."""
+    return sql.df(con, "data_status").iloc[0]
+
+
 def data_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(year) for (year,) in sql.rows(con, "data_years")]
 
@@ -29,24 +34,15 @@ def import_history(con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...] | 
     )
 
 
-def gaps(coverage: pd.DataFrame, source: str, codes: list[str]) -> pd.DataFrame:
-    """Per library: the months between its first and last covered month that no report covers."""
-    part = coverage[(coverage.source == source) & coverage.library_code.isin(codes)]
-    months = (
-        part.assign(index=part.month.dt.year * 12 + part.month.dt.month - 1)
-        .drop_duplicates(["library_code", "index"])
-        .sort_values(["library_code", "index"])
-    )
-    step = months.groupby("library_code")["index"].diff()
-    spans = months.groupby("library_code")["index"].agg(["min", "max", "count"])
-    spans["missing"] = spans["max"] - spans["min"] + 1 - spans["count"]
-    after_gap = months[step > 1]
-    spans["first"] = (after_gap["index"] - step[step > 1] + 1).groupby(after_gap.library_code).first()
-    found = spans[spans.missing > 0].reset_index()
-    found["first_missing"] = pd.to_datetime(
-        pd.DataFrame({"year": found["first"] // 12, "month": found["first"] % 12 + 1, "day": 1})
-    )
+def spans(con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...]) -> pd.DataFrame:
+    """Per library and source: first and last month with data, and the months missing between them."""
+    return sql.df(con, "coverage_spans", libraries=list(libraries))
+
+
+def gaps(spans: pd.DataFrame, source: str, codes: list[str]) -> pd.DataFrame:
+    """The libraries of `codes` missing months of `source` inside their span, in the order of `codes`."""
     order = {code: position for position, code in enumerate(codes)}
+    found = spans[(spans.source == source) & (spans.missing > 0) & spans.library_code.isin(order)]
     found = found.sort_values("library_code", key=lambda column: column.map(order))
     return found[["library_code", "missing", "first_missing"]].reset_index(drop=True)
 

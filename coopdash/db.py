@@ -59,6 +59,16 @@ def schema_number(script: Path) -> int:
 SCHEMA_LEVEL = max(schema_number(script) for script in SCHEMA.glob("*.sql"))
 
 
+def file_version(path: Path) -> str:
+    """Which database file is in place: every write replaces the file by a rename, so this changes.
+
+    Read from the file system, not the database, so a page run that finds
+    everything cached opens no connection at all.
+    """
+    stat = path.stat()
+    return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
+
+
 def schema_level(path: Path) -> int | None:
     """The newest schema file applied to the database at `path` (None: no database there yet)."""
     if not path.exists():

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from coopdash import access, bootstrap, citymap, coverage, db, sql, uptake
+from coopdash import access, bootstrap, citymap, coverage, db, uptake
 from coopdash.consortium import Consortium, load_consortium
 from coopdash.filters import Filters
 from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, t
@@ -103,23 +103,19 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def data_status() -> pd.Series:
-    with connection() as con:
-        return sql.df(con, "data_status").iloc[0]
-
-
 def query(function: Callable, *args):
-    """Run `function(con, *args)` from a pure module, cached until the next import.
+    """Run `function(con, *args)` from a pure module, cached until the next write.
 
-    The data version is read once per run, by the frame, so a page's queries all
-    answer from the same import state.
+    The database file's version is read once per run, by the frame, so a page's
+    queries all answer from the same import state.
     """
-    version = st.session_state.get(_VERSION) or int(data_status().data_version)
-    return _cached(str(prepare_database()), version, function.__module__, function.__name__, args)
+    path = prepare_database()
+    version = st.session_state.get(_VERSION) or db.file_version(path)
+    return _cached(str(path), version, function.__module__, function.__name__, args)
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=500)
-def _cached(database: str, data_version: int, module: str, name: str, args: tuple):
+def _cached(database: str, file_version: str, module: str, name: str, args: tuple):
     function = getattr(importlib.import_module(module), name)
     with connection() as con:
         return function(con, *args)
@@ -128,15 +124,14 @@ def _cached(database: str, data_version: int, module: str, name: str, args: tupl
 ENTRY = ROOT / "dashboard.py"
 _IN_ENTRY = "entry_is_running"
 _FILTERS = "shared_filters"
-_VERSION = "data_version"
+_VERSION = "database_file_version"
 _WANTED = "page_wanted_before_entry"
 
 
 def page_frame() -> Filters:
     """What every page shares: the database, language, filters, notices. Drawn by the entry."""
-    prepare_database()
-    status = data_status()
-    st.session_state[_VERSION] = int(status.data_version)
+    st.session_state[_VERSION] = db.file_version(prepare_database())
+    status = query(coverage.data_status)
     print_style()
     lang = language()
     access.login_panel(lang)

@@ -19,20 +19,22 @@ if history.empty:
 chosen = [code for code in registry().libraries if not f.libraries or code in f.libraries]
 codes = chosen[: 2 * MOST_SHOWN]
 labels = dict(zip(members().library_code, members()[f.label], strict=True))
-covered = query(coverage.by_month, tuple(chosen))
+covered = query(coverage.by_month, tuple(codes))
+spans = query(coverage.spans, tuple(chosen))
 
 st.subheader(t("coverage.matrix", lang))
-sources = [source for source in coverage.SOURCES if (covered.source == source).any()]
+sources = [source for source in coverage.SOURCES if (spans.source == source).any()]
 for tab, source in zip(st.tabs([t(f"source.{s}", lang) for s in sources]), sources, strict=True):
     with tab:
-        part = covered[(covered.source == source) & covered.library_code.isin(codes)]
         chart(
             charts.coverage_matrix(
-                part, label={code: labels[code] for code in codes}, value_label=t("coverage.reports", lang)
+                covered[covered.source == source],
+                label={code: labels[code] for code in codes},
+                value_label=t("coverage.reports", lang),
             ),
             key=f"coverage_{source}",
         )
-        missing = coverage.gaps(covered, source, chosen)
+        missing = coverage.gaps(spans, source, chosen)
         if missing.empty:
             st.caption(t("coverage.no_gaps", lang))
         else:

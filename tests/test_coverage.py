@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from coopdash import coverage
 from coopdash.coverage import gaps
 from coopdash.filters import OTHERS, largest, leading_codes, with_rest
 
@@ -10,6 +11,18 @@ from coopdash.filters import OTHERS, largest, leading_codes, with_rest
 def covered(months: dict[str, list[str]]) -> pd.DataFrame:
     rows = [(code, "PR", pd.Timestamp(month), 1) for code, listed in months.items() for month in listed]
     return pd.DataFrame(rows, columns=["library_code", "source", "month", "reports"])
+
+
+def stored_gaps(con, months: dict[str, list[str]], source: str, codes: list[str]) -> pd.DataFrame:
+    """Interlibrary-loan months stored for each library, then the gaps the coverage page lists."""
+    for code, listed in months.items():
+        for month in listed:
+            con.execute(
+                "insert into ill_activity (import_id, library_code, month, role, requests, filled, unfilled)"
+                " values (1, ?, ?, 'borrowing', 1, 1, 0)",
+                [code, month],
+            )
+    return gaps(coverage.spans(con, tuple(codes)), source, codes)
 
 
 @pytest.mark.parametrize(
@@ -25,17 +38,17 @@ def covered(months: dict[str, list[str]]) -> pd.DataFrame:
         ({"a": ["2020-01-01", "2020-01-01", "2020-02-01"]}, []),  # two reports for one month is no gap
     ],
 )
-def test_gaps_are_the_months_missing_inside_a_library_s_span(months, expected):
-    found = gaps(covered(months), "PR", ["a", "b"])
+def test_gaps_are_the_months_missing_inside_a_library_s_span(con, months, expected):
+    found = stored_gaps(con, months, "ill", ["a", "b"])
     assert [
         (r.library_code, r.missing, f"{r.first_missing:%Y-%m-%d}") for r in found.itertuples()
     ] == expected
 
 
-def test_gaps_of_another_source_or_library_are_not_counted():
-    data = covered({"a": ["2020-01-01", "2020-05-01"], "c": ["2020-01-01", "2020-09-01"]})
-    assert gaps(data, "PR", ["c"]).library_code.tolist() == ["c"]
-    assert gaps(data, "DR", ["a", "c"]).empty
+def test_gaps_of_another_source_or_library_are_not_counted(con):
+    data = {"a": ["2020-01-01", "2020-05-01"], "c": ["2020-01-01", "2020-09-01"]}
+    assert stored_gaps(con, data, "ill", ["c"]).library_code.tolist() == ["c"]
+    assert gaps(coverage.spans(con, ("a", "c")), "PR", ["a", "c"]).empty
 
 
 def test_a_crowded_chart_draws_the_largest_and_adds_up_the_rest():
