@@ -40,9 +40,12 @@ def spans(con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...]) -> pd.Data
 
 
 def gaps(spans: pd.DataFrame, source: str, codes: list[str]) -> pd.DataFrame:
-    """The libraries of `codes` missing months of `source` inside their span, in the order of `codes`."""
+    """The libraries missing months of `source` inside their span, in the order of `codes`.
+
+    `spans` holds only the libraries of `codes` (the query chose them).
+    """
     order = {code: position for position, code in enumerate(codes)}
-    found = spans[(spans.source == source) & (spans.missing > 0) & spans.library_code.isin(order)]
+    found = spans[(spans.source == source) & (spans.missing > 0)]
     found = found.sort_values("library_code", key=lambda column: column.map(order))
     return found[["library_code", "missing", "first_missing"]].reset_index(drop=True)
 

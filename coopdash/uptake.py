@@ -137,10 +137,9 @@ def denials(con: duckdb.DuckDBPyConnection, year: int, libraries: tuple[str, ...
     )
 
 
-def per_10k(monthly: pd.DataFrame, population: dict[str, int]) -> pd.DataFrame:
-    """Monthly totals turned into usage per 10,000 residents of each library's city."""
-    residents = monthly.library_code.map(population)
-    return monthly.assign(total=monthly.total * 10000 / residents.where(residents > 0))
+def per_10k(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Monthly totals as usage per 10,000 residents of each library's city (counted by the query)."""
+    return monthly.assign(total=monthly.per_10k_residents)
 
 
 def cohorts(monthly: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:

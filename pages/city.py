@@ -75,9 +75,7 @@ d.metric(
 st.caption(t("city.rank_note", lang, metric=metric))
 
 st.subheader(t("city.trend", lang, metric=t(f"metric.{metric}", lang)))
-monthly = uptake.per_10k(
-    query(uptake.monthly_uptake, metric), dict(zip(usage.library_code, usage.population, strict=True))
-)
+monthly = uptake.per_10k(query(uptake.monthly_uptake, metric))
 cities = [c for c, lib in libraries.items() if lib.level == "city" and c != code]
 lines = profile.against_peers(monthly.rename(columns={"total": "value"}), [code], cities, "median")
 if lines.empty:

@@ -45,8 +45,7 @@ st.dataframe(profile.side_by_side(usage, records, ill, chosen, mode == "peers", 
 st.caption(t("compare.measures_note", lang, metric=metric))
 
 st.subheader(t("city.trend", lang, metric=t(f"metric.{metric}", lang)))
-population = dict(zip(usage.library_code, usage.population, strict=True))
-monthly = uptake.per_10k(query(uptake.monthly_uptake, metric), population).rename(columns={"total": "value"})
+monthly = uptake.per_10k(query(uptake.monthly_uptake, metric)).rename(columns={"total": "value"})
 peers = [code for code in cities if code not in chosen] if mode == "peers" else []
 lines = profile.against_peers(monthly, chosen, peers, "mean")
 labels = {code: libraries[code].label(lang) for code in chosen} | {

@@ -112,7 +112,7 @@ with st.expander(t("files_behind", lang)):
 st.subheader(t("uptake.small_multiples", lang, metric=metric_name))
 monthly = f.chosen(query(uptake.monthly_uptake, f.metric))
 if f.per_capita:
-    monthly = uptake.per_10k(monthly, dict(zip(table.library_code, table.population, strict=True)))
+    monthly = uptake.per_10k(monthly)
 labels = dict(zip(members().library_code, members()[f.label], strict=True))
 drawn = set(leading_codes(monthly, "total"))
 chart(

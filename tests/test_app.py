@@ -95,6 +95,28 @@ def test_bars_per_10k_residents_match_the_registry_population(first_run, monkeyp
     assert len(shown) == 12
 
 
+def test_monthly_charts_per_10k_residents_divide_by_the_registry_population(first_run, monkeypatch):
+    database, _ = first_run
+    at = app(database, monkeypatch)
+    at.switch_page(page("uptake.py")).run()
+    at.radio(key="scale").set_value("per_10k").run()
+    assert not at.exception
+    panels = next(
+        spec["data"]
+        for spec in (json.loads(element.proto.spec) for element in at.get("plotly_chart"))
+        if spec["data"] and spec["data"][0].get("fill") == "tozeroy"
+    )
+    hangzhou = next(trace for trace in panels if trace["name"] == "Hangzhou")
+    con = duckdb.connect(str(database), read_only=True)
+    months = con.execute(
+        "select sum(count) from usage_monthly where library_code = 'hangzhou' and family = 'PR'"
+        " and metric_type = 'Total_Item_Requests' group by month order by month"
+    ).fetchall()
+    population = con.execute("select population from libraries where code = 'hangzhou'").fetchone()[0]
+    con.close()
+    assert plotted(hangzhou["y"]) == pytest.approx([total * 10000 / population for (total,) in months])
+
+
 def test_trend_marks_the_agreement(first_run, monkeypatch):
     database, _ = first_run
     at = app(database, monkeypatch)
