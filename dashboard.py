@@ -11,9 +11,12 @@ import streamlit as st
 from coopdash import access
 from coopdash.i18n import t
 from coopdash.registry import ROOT
-from coopdash.webapp import entry_running, page_frame, resume_wanted_page
+from coopdash.webapp import entry_running, page_frame, resume_wanted_page, started_as_pages_folder_app
 
 st.set_page_config(page_title="Library cooperation · 图书馆合作", page_icon="🌐", layout="wide")
+if started_as_pages_folder_app():
+    st.navigation([st.Page(ROOT / "pages" / "overview.py")], position="hidden")  # ends that mode
+    st.rerun()
 st.logo(ROOT / "data" / "logo.svg", size="large")
 
 lang = page_frame().lang

@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from coopdash import access, bootstrap, citymap, coverage, db, uptake
 from coopdash.consortium import Consortium, load_consortium
@@ -150,6 +152,20 @@ def entry_running() -> Iterator[None]:
         yield
     finally:
         st.session_state[_IN_ENTRY] = False
+
+
+def started_as_pages_folder_app() -> bool:
+    """Whether Streamlit runs this script as an old-style app of the pages/ folder.
+
+    It does so for the first runs after the server starts, until some run has
+    called st.navigation; the widgets of such a run get other IDs than in every
+    later run, so the first thing a visitor then did (signing in, choosing a
+    year) was lost. The entry reruns such a run at once (see dashboard.py).
+    """
+    context = get_script_run_ctx()
+    return (
+        context is not None and ThreadState.get().active_script_hash != context.pages_manager.main_script_hash
+    )
 
 
 def resume_wanted_page() -> None:
