@@ -54,13 +54,15 @@ if not warnings.empty:
     with st.expander(t("imports.warnings", lang, count=len(warnings))):
         st.dataframe(warnings, hide_index=True, width="stretch")
 
-importable = [result for result in preview if result.status in ("imported", "replaced")]
+importable = [
+    file for file, result in zip(files, preview, strict=True) if result.status in ("imported", "replaced")
+]
 st.caption(t("imports.confirm_note", lang, files=len(importable), of=len(preview)))
 if st.button(t("imports.confirm", lang), type="primary", disabled=not importable, key="upload_confirm"):
     bar = st.progress(0.0)
     results = uploads.apply(
         prepare_database(),
-        files,
+        importable,
         context,
         progress=lambda done, total: bar.progress(
             done / total, t("imports.progress", lang, done=done, total=total)

@@ -76,12 +76,14 @@ def choose(tab, label: str, option: str) -> None:
     idle(tab)
 
 
-def upload(tab, files: list[Path], library: str) -> None:
+def upload(tab, files: list[Path], library: str, refused: list[Path] = ()) -> None:
+    """Choose the files, wait for the check, import: the refused files are left out of the import."""
     choose(tab, "Library the files belong to", library)
-    tab.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(f) for f in files])
-    tab.get_by_text(f"{len(files)} of {len(files)} files can be imported").wait_for(timeout=120_000)
+    chosen = [*files, *refused]
+    tab.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(f) for f in chosen])
+    tab.get_by_text(f"{len(files)} of {len(chosen)} files can be imported").wait_for(timeout=120_000)
     tab.get_by_role("button", name="Import", exact=True).click()
-    tab.get_by_text(f"{len(files)} files done").wait_for(timeout=120_000)
+    tab.get_by_text(f"Done: {len(files)} of {len(files)} files imported").wait_for(timeout=120_000)
     idle(tab)
 
 
@@ -105,7 +107,7 @@ def headline_2022(tab) -> str:
     return tab.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
 
 
-def test_an_importer_uploads_checks_imports_and_rolls_back(browser, importer_server):
+def test_an_importer_uploads_checks_imports_and_rolls_back(browser, importer_server, tmp_path):
     base, database = importer_server
     before_usage, before_files = usage_2022(database), one(database, "select count(*) from imports")
     context, tab = local_tab(browser, base)
@@ -118,8 +120,10 @@ def test_an_importer_uploads_checks_imports_and_rolls_back(browser, importer_ser
 
         tab.get_by_test_id("stSidebarNav").get_by_role("link", name="Import").click()
         tab.get_by_role("heading", name="Import exports").wait_for()
-        upload(tab, FOR_HANGZHOU, "Hangzhou")
-        for done in FOR_HANGZHOU:  # clear the chosen files before the next batch
+        garbage = tmp_path / "not_a_report.tsv"
+        garbage.write_bytes(bytes(range(256)) * 64)
+        upload(tab, FOR_HANGZHOU, "Hangzhou", refused=[garbage])
+        for done in [*FOR_HANGZHOU, garbage]:  # clear the chosen files before the next batch
             tab.get_by_role("button", name=f"Remove {done.name}").click()
             idle(tab)
         upload(tab, AS_THE_FILE_SAYS, "As the files say (institution, agency codes)")
