@@ -57,15 +57,11 @@ import math
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +73,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from coopdash.i18n import t  # noqa: E402
 from coopdash.registry import Registry  # noqa: E402
+from tests.e2e.conftest import running_server  # noqa: E402
 
 PAGES = {  # the page's address (after the server's) and the label of its title
     "overview": ("", "overview.title"),
@@ -155,45 +152,6 @@ def title_report(path: Path, library, titles: int) -> None:
             out.write(
                 f"Load Title {n}\tPublisher\tLoad Platform\tBook\tTotal_Item_Requests\t12" + "\t1" * 12 + "\n"
             )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serve(database: Path, registry: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run dashboard.py` on a free loopback port, as tests/e2e/conftest.py's running_server
-    starts it, with the registry's path too."""
-    port = free_port()
-    env = {**os.environ, "COOPDASH_DB": str(database), "COOPDASH_REGISTRY": str(registry)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(f"streamlit did not start; see {log}") from None
-                    time.sleep(0.3)
-            yield base, process
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 def cpu_times(server: int) -> dict[str, float]:
@@ -611,9 +569,10 @@ def main() -> None:
         flush=True,
     )
 
-    log = WORK / "streamlit.log"
+    log = WORK / "streamlit.log"  # where running_server writes the server's output
+    registry = {"COOPDASH_REGISTRY": str(registry_csv)}
     try:
-        with serve(database, registry_csv, log) as (server, process):
+        with running_server(database, WORK, environment=registry) as (server, process):
             result = asyncio.run(window(server, process.pid, args, command, WORK / "import.log"))
             server_peak = peak_mb(process.pid)
         code = report(args, result, library, before, log, server_peak)

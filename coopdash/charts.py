@@ -43,7 +43,8 @@ def library_colours(codes: list[str]) -> dict[str, str]:
     return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)} | {OTHERS: NEUTRAL[2]}
 
 
-def _layout(fig: go.Figure, *, height: int) -> go.Figure:
+def layout(fig: go.Figure, *, height: int) -> go.Figure:
+    """The look every chart and the city map share: Chinese-capable fonts first, light grid, tight margins."""
     fig.update_layout(
         height=height,
         font={"family": FONT, "size": 15, "color": INK},
@@ -56,7 +57,7 @@ def _layout(fig: go.Figure, *, height: int) -> go.Figure:
     return fig
 
 
-def _nice_step(rough: float) -> float:
+def nice_step(rough: float) -> float:
     """The round step (1, 2 or 5 times a power of ten) at least `rough`."""
     base = 10 ** math.floor(math.log10(rough))
     return next(base * f for f in (1, 2, 5, 10) if base * f >= rough)
@@ -66,7 +67,7 @@ def number_axis(top: float, lang: str) -> dict:
     """Axis tick settings: thousands separators in English; in Chinese, 万 and 亿 on round ticks."""
     if lang != "zh" or not top >= 1e4:  # also when top is NaN: nothing to draw
         return {"tickformat": ","}
-    step = _nice_step(top / 5)
+    step = nice_step(top / 5)
     ticks = [step * k for k in range(math.ceil(top / step) + 1)]
     return {"tickvals": ticks, "ticktext": [number(v, lang) for v in ticks]}
 
@@ -114,7 +115,7 @@ def uptake_bars(
         title=value_label, range=_with_room(ordered[value]), **number_axis(ordered[value].max(), lang)
     )
     fig.update_yaxes(title=None)
-    return _layout(fig, height=max(320, 44 * len(ordered) + 80))
+    return layout(fig, height=max(320, 44 * len(ordered) + 80))
 
 
 def _mark(fig: go.Figure, when: date, text: str) -> None:
@@ -167,7 +168,7 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
         range=_with_room(ordered["total"]),
         **number_axis(ordered["total"].max(), lang),
     )
-    return _layout(fig, height=max(320, 44 * len(ordered) + 100))
+    return layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
 def class_bars(df: pd.DataFrame, *, lang: str) -> go.Figure:
@@ -190,7 +191,7 @@ def class_bars(df: pd.DataFrame, *, lang: str) -> go.Figure:
         title=t("chart.records_contributed", lang),
         **number_axis((ordered.original + ordered.enhanced).max(), lang),
     )
-    return _layout(fig, height=max(320, 30 * len(ordered) + 100))
+    return layout(fig, height=max(320, 30 * len(ordered) + 100))
 
 
 def share_bars(
@@ -211,7 +212,7 @@ def share_bars(
         )
     )
     fig.update_xaxes(title=value_label, tickformat=".0%", range=[0, 1.05])
-    return _layout(fig, height=max(320, 44 * len(ordered) + 80))
+    return layout(fig, height=max(320, 44 * len(ordered) + 80))
 
 
 def cumulative_lines(
@@ -243,7 +244,7 @@ def cumulative_lines(
         fig.update_xaxes(range=[df["month"].min(), df["month"].max()])
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
     fig.update_yaxes(title=value_label, **number_axis(df["cumulative"].max() if not df.empty else 0, lang))
-    return _layout(fig, height=480)
+    return layout(fig, height=480)
 
 
 def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], lang: str) -> go.Figure:
@@ -283,12 +284,12 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
         tickvals=ticks,
         ticktext=[number(abs(tick), lang) for tick in ticks],
     )
-    return _layout(fig, height=max(320, 44 * len(ordered) + 100))
+    return layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
 def _symmetric_ticks(reach: float) -> list[float]:
     """Round ticks from -reach to +reach, labelled without signs by the caller."""
-    step = max(1, _nice_step(reach / 5))  # at most five ticks on the longer side
+    step = max(1, nice_step(reach / 5))  # at most five ticks on the longer side
     count = math.ceil(reach / step)
     return [step * k for k in range(-count, count + 1)]
 
@@ -310,7 +311,7 @@ def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str], lang: 
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(**number_axis(ordered["total"].max(), lang))
-    return _layout(fig, height=max(320, 44 * len(ordered) + 100))
+    return layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
 def yearly_stacks(
@@ -339,7 +340,7 @@ def yearly_stacks(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=None, dtick=1)
     fig.update_yaxes(title=value_label, **number_axis(df.groupby("year")[value].sum().max(), lang))
-    return _layout(fig, height=440)
+    return layout(fig, height=440)
 
 
 def growth_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], value_label: str) -> go.Figure:
@@ -359,7 +360,7 @@ def growth_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], value_
     )
     fig.add_vline(x=0, line={"color": INK, "width": 1})
     fig.update_xaxes(title=value_label, tickformat="+.0%", range=_with_room(ordered["growth"]))
-    return _layout(fig, height=max(320, 44 * len(ordered) + 80))
+    return layout(fig, height=max(320, 44 * len(ordered) + 80))
 
 
 def small_multiples(
@@ -430,7 +431,7 @@ def small_multiples(
     fig.update_layout(shapes=shapes, **axes)
     fig.update_xaxes(dtick="M24", tickformat="%Y", showgrid=False)
     fig.update_annotations(font={"size": 14})
-    _layout(fig, height=170 * rows + 60)
+    layout(fig, height=170 * rows + 60)
     fig.update_layout(margin={"t": 40})
     return fig
 
@@ -468,7 +469,7 @@ def ranked_bars(df: pd.DataFrame, *, item: str, value: str, value_label: str, la
         **number_axis(ordered[value].max() if len(ordered) else 0, lang),
     )
     fig.update_yaxes(automargin=True)
-    return _layout(fig, height=max(260, 34 * len(ordered) + 90))
+    return layout(fig, height=max(260, 34 * len(ordered) + 90))
 
 
 def denial_bars(df: pd.DataFrame, *, lang: str) -> go.Figure:
@@ -490,7 +491,7 @@ def denial_bars(df: pd.DataFrame, *, lang: str) -> go.Figure:
     fig.update_xaxes(
         title=t("denial.axis", lang), **number_axis(ordered["refused"].max() if len(ordered) else 0, lang)
     )
-    return _layout(fig, height=max(260, 34 * len(ordered) + 110))
+    return layout(fig, height=max(260, 34 * len(ordered) + 110))
 
 
 def cohort_lines(
@@ -517,7 +518,7 @@ def cohort_lines(
     _milestones(fig, milestones, lang)
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
     fig.update_yaxes(title=value_label, tickformat=",")
-    return _layout(fig, height=420)
+    return layout(fig, height=420)
 
 
 def two_way(
@@ -562,7 +563,7 @@ def two_way(
     fig.update_xaxes(range=[0, max(ordered[records].max(), 1) * 1.22], row=1, col=2, **number_axis(0, lang))
     fig.update_annotations(font={"size": 14})
     fig.update_layout(showlegend=False)
-    return _layout(fig, height=max(340, 40 * len(ordered) + 100))
+    return layout(fig, height=max(340, 40 * len(ordered) + 100))
 
 
 def province_trend(
@@ -585,7 +586,7 @@ def province_trend(
     _milestones(fig, milestones, lang)
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
     fig.update_yaxes(title=None, **number_axis(df["total"].max() if len(df) else 0, lang))
-    return _layout(fig, height=380)
+    return layout(fig, height=380)
 
 
 def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str) -> go.Figure:
@@ -617,7 +618,7 @@ def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str
     )
     fig.update_xaxes(dtick="M12", tickformat="%Y", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    return _layout(fig, height=max(300, 30 * len(codes) + 90))
+    return layout(fig, height=max(300, 30 * len(codes) + 90))
 
 
 def compare_lines(
@@ -651,4 +652,4 @@ def compare_lines(
     _milestones(fig, milestones, lang)
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
     fig.update_yaxes(title=value_label, **number_axis(df["value"].max() if len(df) else 0, lang))
-    return _layout(fig, height=420)
+    return layout(fig, height=420)

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential, unlabel_rgb
 
-from coopdash.charts import INK, _layout, _nice_step
+from coopdash.charts import INK, layout, nice_step
 from coopdash.errors import RegistryError
 
 # Light to dark, and still distinct from the grey of "no data" at its light end.
@@ -205,7 +205,7 @@ def city_map(
         text=attribution, xref="x domain", yref="y domain", x=1, y=0, xanchor="right", yanchor="bottom",
         showarrow=False, font={"size": 11, "color": "#7b8794"},
     )  # fmt: skip
-    _layout(fig, height=height)
+    layout(fig, height=height)
     latitudes = [y for shape in shapes.values() for _, ys in shape.rings for y in ys]
     middle = (min(latitudes) + max(latitudes)) / 2
     fig.update_layout(showlegend=False, plot_bgcolor="white")
@@ -231,6 +231,6 @@ def _ticks(low: float, high: float) -> list[float]:
     """Round values inside the range, so the colour bar reads 2万, 4万, … rather than 23,417."""
     if high <= low:
         return [low]
-    step = _nice_step((high - low) / 4)
+    step = nice_step((high - low) / 4)
     first = math.ceil(low / step) * step
     return [first + k * step for k in range(int((high - first) // step) + 1)]

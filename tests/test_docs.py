@@ -82,7 +82,9 @@ def test_the_deployment_files_agree_with_the_app_s_settings():
     proxy = (ROOT / "deploy" / "nginx-coopdash.conf").read_text(encoding="utf-8")
     service = (ROOT / "deploy" / "coopdash.service").read_text(encoding="utf-8")
     # nginx would refuse with 413 an upload the app accepts
-    assert re.search(r"client_max_body_size (\d+)m;", proxy).group(1) == str(config["server"]["maxUploadSize"])
+    assert re.search(r"client_max_body_size (\d+)m;", proxy).group(1) == str(
+        config["server"]["maxUploadSize"]
+    )
     served = re.search(r"--server\.address (\S+) --server\.port (\d+)", service).groups()
     assert served[0] == "127.0.0.1"  # only the proxy reaches Streamlit
     assert f"proxy_pass http://{served[0]}:{served[1]};" in proxy

@@ -39,10 +39,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database: Path, logs: Path, secrets: Path | None = None) -> Iterator[str]:
-    """`streamlit run dashboard.py` on `database` (and `secrets`, if given); yields its address."""
+def running_server(
+    database: Path, logs: Path, secrets: Path | None = None, environment: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run dashboard.py` on `database` (and `secrets`, if given); yields its address and process.
+
+    bench/load.py starts its server here too, with the registry in `environment`.
+    """
     port = free_port()
     extra = ["--secrets.files", str(secrets)] if secrets else []
+    env = {**os.environ, "COOPDASH_DB": str(database), **(environment or {})}
     with (logs / "streamlit.log").open("w") as log:
         process = subprocess.Popen(
             [
@@ -50,7 +56,7 @@ def running_server(database: Path, logs: Path, secrets: Path | None = None) -> I
                 "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
                 "--browser.gatherUsageStats", "false", *extra,
             ],
-            cwd=ROOT, env={**os.environ, "COOPDASH_DB": str(database)}, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
@@ -64,10 +70,10 @@ def running_server(database: Path, logs: Path, secrets: Path | None = None) -> I
                     if process.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"streamlit did not start; see {log.name}") from None
                     time.sleep(0.3)
-            yield base
+            yield base, process
         finally:
             process.terminate()
-            process.wait(timeout=20)
+            process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,7 @@ def server(first_run, tmp_path_factory):
     """`streamlit run dashboard.py` on a free loopback port, on a copy of the sample database."""
     database = tmp_path_factory.mktemp("browser") / "coopdash.duckdb"
     shutil.copy(first_run[0], database)
-    with running_server(database, tmp_path_factory.mktemp("browser_log")) as base:
+    with running_server(database, tmp_path_factory.mktemp("browser_log")) as (base, _):
         yield base
 
 

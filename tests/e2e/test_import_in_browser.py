@@ -61,7 +61,7 @@ def importer_server(first_run, tmp_path_factory):
     auth.add_user(folder / "users.toml", "importer", "importer-password", "importer")
     secrets = folder / "secrets.toml"
     secrets.write_text(f'[coopdash]\nauth = "local"\nusers_file = "{folder / "users.toml"}"\n')
-    with running_server(database, folder, secrets) as base:
+    with running_server(database, folder, secrets) as (base, _):
         yield base, database
 
 

@@ -203,7 +203,7 @@ def test_readers_are_answered_while_an_import_runs(first_run, tmp_path):
     command = [sys.executable, "-m", "coopdash", "import", str(report), "--db", str(database)]
     command += ["--library", "hangzhou"]
     started = time.monotonic()
-    with running_server(database, tmp_path) as server:
+    with running_server(database, tmp_path) as (server, _):
         loads, run, outside = in_a_thread(readers_during(server, command, tmp_path / "import.log"))
     seconds = time.monotonic() - started
 
