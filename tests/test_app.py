@@ -76,45 +76,31 @@ def test_changing_year_and_metric_changes_the_figures(first_run, monkeypatch):
     assert at.metric[0].value == f"{consortium_total(database, 2019, 'Searches_Platform'):,}"
 
 
-def test_bars_per_10k_residents_match_the_registry_population(first_run, monkeypatch):
+def test_per_10k_residents_divide_by_the_registry_population(first_run, monkeypatch):
+    """The ranking bars (the year) and the small multiples (each month) of the uptake page."""
     database, _ = first_run
     at = app(database, monkeypatch)
     at.switch_page(page("uptake.py")).run()
     at.radio(key="scale").set_value("per_10k").run()
     assert not at.exception
-    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
-    shown = dict(zip(plotted(bars["y"]), plotted(bars["x"]), strict=True))
+    specs = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
     con = duckdb.connect(str(database), read_only=True)
-    frame = sql.df(con, "uptake_by_city", year=2025, metric="Total_Item_Requests", family="PR")
-    population = dict(
-        con.execute("select city_en, population from libraries where level = 'city'").fetchall()
-    )
-    con.close()
-    hangzhou = frame[frame.city_en == "Hangzhou"].iloc[0]
-    assert shown["Hangzhou"] == pytest.approx(hangzhou.total * 10000 / population["Hangzhou"])
-    assert len(shown) == 12
-
-
-def test_monthly_charts_per_10k_residents_divide_by_the_registry_population(first_run, monkeypatch):
-    database, _ = first_run
-    at = app(database, monkeypatch)
-    at.switch_page(page("uptake.py")).run()
-    at.radio(key="scale").set_value("per_10k").run()
-    assert not at.exception
-    panels = next(
-        spec["data"]
-        for spec in (json.loads(element.proto.spec) for element in at.get("plotly_chart"))
-        if spec["data"] and spec["data"][0].get("fill") == "tozeroy"
-    )
-    hangzhou = next(trace for trace in panels if trace["name"] == "Hangzhou")
-    con = duckdb.connect(str(database), read_only=True)
+    population = con.execute("select population from libraries where code = 'hangzhou'").fetchone()[0]
     months = con.execute(
-        "select sum(count) from usage_monthly where library_code = 'hangzhou' and family = 'PR'"
+        "select month, sum(count) from usage_monthly where library_code = 'hangzhou' and family = 'PR'"
         " and metric_type = 'Total_Item_Requests' group by month order by month"
     ).fetchall()
-    population = con.execute("select population from libraries where code = 'hangzhou'").fetchone()[0]
     con.close()
-    assert plotted(hangzhou["y"]) == pytest.approx([total * 10000 / population for (total,) in months])
+
+    bars = specs[0]["data"][0]
+    shown = dict(zip(plotted(bars["y"]), plotted(bars["x"]), strict=True))
+    in_2025 = sum(total for month, total in months if month.year == 2025)
+    assert shown["Hangzhou"] == pytest.approx(in_2025 * 10000 / population)
+    assert len(shown) == 12
+
+    panels = next(spec["data"] for spec in specs if spec["data"] and spec["data"][0].get("fill") == "tozeroy")
+    hangzhou = next(trace for trace in panels if trace["name"] == "Hangzhou")
+    assert plotted(hangzhou["y"]) == pytest.approx([total * 10000 / population for _, total in months])
 
 
 def test_trend_marks_the_agreement(first_run, monkeypatch):
