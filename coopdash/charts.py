@@ -86,6 +86,29 @@ def _milestones(fig: go.Figure, milestones: tuple[Milestone, ...], lang: str) ->
         _mark(fig, milestone.date, milestone.label_zh if lang == "zh" else milestone.label_en)
 
 
+def _labelled_bars(
+    ordered: pd.DataFrame, *, value: str, label: str, colour, text: list[str], hover: str, customdata=None
+) -> go.Figure:
+    """One horizontal bar per row in the order given (the last on top), its value written beside it."""
+    return go.Figure(
+        go.Bar(
+            x=ordered[value],
+            y=ordered[label],
+            orientation="h",
+            marker_color=colour,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=customdata,
+            hovertemplate=hover,
+        )
+    )
+
+
+def _library_colours(ordered: pd.DataFrame, colours: dict[str, str]) -> list[str]:
+    return [colours.get(code, PALETTE[0]) for code in ordered["library_code"]]
+
+
 def uptake_bars(
     df: pd.DataFrame,
     *,
@@ -98,18 +121,14 @@ def uptake_bars(
 ) -> go.Figure:
     """Horizontal bars, largest on top, each bar labelled with its value."""
     ordered = df.sort_values(value, ascending=True)
-    fig = go.Figure(
-        go.Bar(
-            x=ordered[value],
-            y=ordered[label],
-            orientation="h",
-            marker_color=[colours.get(code, PALETTE[0]) for code in ordered["library_code"]],
-            text=[number(v, lang, decimals) for v in ordered[value]],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=ordered[["name_zh"]],
-            hovertemplate=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{value_label}: %{{x:,.{decimals}f}}<extra></extra>",
-        )
+    fig = _labelled_bars(
+        ordered,
+        value=value,
+        label=label,
+        colour=_library_colours(ordered, colours),
+        text=[number(v, lang, decimals) for v in ordered[value]],
+        hover=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{value_label}: %{{x:,.{decimals}f}}<extra></extra>",
+        customdata=ordered[["name_zh"]],
     )
     fig.update_xaxes(
         title=value_label, range=_with_room(ordered[value]), **number_axis(ordered[value].max(), lang)
@@ -136,7 +155,7 @@ ORIGINAL_OPACITY, ENHANCED_OPACITY = 1.0, 0.45
 def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], lang: str) -> go.Figure:
     """Records per library, original (solid) and enhanced (pale) stacked, largest total on top."""
     ordered = df.sort_values("total", ascending=True)
-    marker = [colours.get(code, PALETTE[0]) for code in ordered["library_code"]]
+    marker = _library_colours(ordered, colours)
     fig = go.Figure()
     for role, opacity in (("original", ORIGINAL_OPACITY), ("enhanced", ENHANCED_OPACITY)):
         fig.add_trace(
@@ -199,17 +218,13 @@ def share_bars(
 ) -> go.Figure:
     """A share (0-1) per library as horizontal bars in percent, largest on top."""
     ordered = df.dropna(subset=[value]).sort_values(value, ascending=True)
-    fig = go.Figure(
-        go.Bar(
-            x=ordered[value],
-            y=ordered[label],
-            orientation="h",
-            marker_color=[colours.get(code, PALETTE[0]) for code in ordered["library_code"]],
-            text=[f"{v:.0%}" for v in ordered[value]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"<b>%{{y}}</b><br>{value_label}: %{{x:.1%}}<extra></extra>",
-        )
+    fig = _labelled_bars(
+        ordered,
+        value=value,
+        label=label,
+        colour=_library_colours(ordered, colours),
+        text=[f"{v:.0%}" for v in ordered[value]],
+        hover=f"<b>%{{y}}</b><br>{value_label}: %{{x:.1%}}<extra></extra>",
     )
     fig.update_xaxes(title=value_label, tickformat=".0%", range=[0, 1.05])
     return layout(fig, height=max(320, 44 * len(ordered) + 80))
@@ -250,7 +265,7 @@ def cumulative_lines(
 def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], lang: str) -> go.Figure:
     """Filled lending to the right, filled borrowing to the left, per library: the balance at a glance."""
     ordered = df.assign(volume=df.lending_filled + df.borrowing_filled).sort_values("volume", ascending=True)
-    marker = [colours.get(code, PALETTE[0]) for code in ordered["library_code"]]
+    marker = _library_colours(ordered, colours)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -346,17 +361,13 @@ def yearly_stacks(
 def growth_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], value_label: str) -> go.Figure:
     """Change on the year before per library, in percent, largest rise on top; falls point left."""
     ordered = df.dropna(subset=["growth"]).sort_values("growth", ascending=True)
-    fig = go.Figure(
-        go.Bar(
-            x=ordered["growth"],
-            y=ordered[label],
-            orientation="h",
-            marker_color=[colours.get(code, PALETTE[0]) for code in ordered["library_code"]],
-            text=[f"{v:+.1%}" for v in ordered["growth"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"<b>%{{y}}</b><br>{value_label}: %{{x:+.1%}}<extra></extra>",
-        )
+    fig = _labelled_bars(
+        ordered,
+        value="growth",
+        label=label,
+        colour=_library_colours(ordered, colours),
+        text=[f"{v:+.1%}" for v in ordered["growth"]],
+        hover=f"<b>%{{y}}</b><br>{value_label}: %{{x:+.1%}}<extra></extra>",
     )
     fig.add_vline(x=0, line={"color": INK, "width": 1})
     fig.update_xaxes(title=value_label, tickformat="+.0%", range=_with_room(ordered["growth"]))
@@ -451,17 +462,13 @@ def _faded(colour: str, alpha: float = 0.15) -> str:
 def ranked_bars(df: pd.DataFrame, *, item: str, value: str, value_label: str, lang: str) -> go.Figure:
     """What is not a library (platforms, databases, titles) ranked in one neutral colour, largest on top."""
     ordered = df.sort_values(value, ascending=True)
-    fig = go.Figure(
-        go.Bar(
-            x=ordered[value],
-            y=ordered[item],
-            orientation="h",
-            marker_color=NEUTRAL[0],
-            text=[number(v, lang) for v in ordered[value]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"<b>%{{y}}</b><br>{value_label}: %{{x:,}}<extra></extra>",
-        )
+    fig = _labelled_bars(
+        ordered,
+        value=value,
+        label=item,
+        colour=NEUTRAL[0],
+        text=[number(v, lang) for v in ordered[value]],
+        hover=f"<b>%{{y}}</b><br>{value_label}: %{{x:,}}<extra></extra>",
     )
     fig.update_xaxes(
         title=value_label,
@@ -534,7 +541,7 @@ def two_way(
 ) -> go.Figure:
     """Both directions of the cooperation per library, side by side on one row each: in (solid), out (pale)."""
     ordered = df.sort_values(usage, ascending=True)
-    marker = [colours.get(code, PALETTE[0]) for code in ordered["library_code"]]
+    marker = _library_colours(ordered, colours)
     fig = make_subplots(
         rows=1,
         cols=2,
