@@ -31,7 +31,8 @@ The viewers (--client):
   prints how long the server took to accept each connection.
 
 Before the window one viewer loads each page once (the server's first load also
-brings the database's schema and registry up to date, a write), then the others
+checks the database's schema and registry copy, and writes only if one is out of
+date), then the others
 open the overview all at once; those times are printed apart. --import-after
 seconds into the window `python -m coopdash import` stores a generated COUNTER
 Title Report (--titles titles x 12 months of 2025) for one member library (the
