@@ -8,10 +8,11 @@ import zipfile
 import duckdb
 import pytest
 
-from coopdash import load, uploads
+from coopdash import db, load, uploads
 from coopdash.importers import workbook
 from coopdash.load import ImportContext
-from tests.conftest import CORPUS, ROOT, tabular
+from coopdash.registry import DEFAULT_REGISTRY, Registry, read_rows, save_rows
+from tests.conftest import APP_TIMEOUT, CORPUS, ROOT, entry_app, tabular
 
 
 @pytest.fixture()
@@ -114,3 +115,31 @@ def test_sql_in_a_title_is_only_text(tmp_path, registry):
 def test_the_server_s_upload_limit_is_the_importer_s():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 2**20 == load.MAX_FILE_BYTES
+
+
+def test_sql_in_a_link_s_language_is_ignored(first_run, monkeypatch):
+    """The filters are chosen from lists (the browser sends a position, not text); a link's ?lang= is text."""
+    database, _ = first_run
+    before = usage(database)
+    monkeypatch.setenv(db.ENV_DB, str(database))
+    at = entry_app(APP_TIMEOUT)
+    at.query_params["lang"] = "zh'; drop table usage; --"
+    at.run()
+    assert not at.exception
+    assert at.radio(key="lang").value == "en"  # an unknown language falls back to English
+    assert usage(database) == before
+
+
+def test_sql_in_a_member_s_name_is_only_text(tmp_path):
+    """A registry name (editable by admins in the app) reaches the database as a bound value."""
+    edited = [dict(row) for _, row in read_rows(DEFAULT_REGISTRY)]
+    edited[1]["name_en"] = "Hangzhou'); drop table libraries; --"
+    save_rows(tmp_path / "libraries.csv", edited)
+    con = db.connect(tmp_path / "live.duckdb")
+    try:
+        db.sync_registry(con, Registry.load(tmp_path / "libraries.csv"))
+        names = [name for (name,) in con.execute("select name_en from libraries order by code").fetchall()]
+    finally:
+        con.close()
+    assert "Hangzhou'); drop table libraries; --" in names
+    assert len(names) == len(edited)
