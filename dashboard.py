@@ -8,7 +8,7 @@ exports first (data/sample/); set COOPDASH_DB to use another database file.
 
 import streamlit as st
 
-from coopdash import access
+from coopdash import access, auth
 from coopdash.i18n import t
 from coopdash.registry import ROOT
 from coopdash.webapp import entry_running, page_frame, resume_wanted_page, started_as_pages_folder_app
@@ -36,7 +36,8 @@ PROTECTED = (
     ("pages/data.py", "nav.data", ":material/database:", "manage_data"),
     ("pages/registry.py", "nav.registry", ":material/badge:", "edit_registry"),
 )
-visible = PAGES + tuple(page[:3] for page in PROTECTED if access.allowed(page[3]))
+role = access.current_role()  # read once: in local mode each read opens the users file
+visible = PAGES + tuple(page[:3] for page in PROTECTED if auth.can(role, page[3]))
 navigation = st.navigation(
     [
         st.Page(ROOT / path, title=t(key, lang), icon=icon, default=index == 0)

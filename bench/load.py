@@ -74,20 +74,11 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from coopdash.i18n import t  # noqa: E402
 from coopdash.registry import Registry  # noqa: E402
+from tests.conftest import PAGE_TITLES, title_report  # noqa: E402
 from tests.e2e.conftest import running_server  # noqa: E402
 
-PAGES = {  # the page's address (after the server's) and the label of its title
-    "overview": ("", "overview.title"),
-    "uptake": ("uptake", "nav.uptake"),
-    "contributions": ("contributions", "nav.contributions"),
-    "services": ("services", "services.title"),
-    "city": ("city", "nav.city"),
-    "compare": ("compare", "nav.compare"),
-    "coverage": ("coverage", "coverage.title"),
-}
-MONTHS = [
-    f"{m}-2025" for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-]
+# The page's address (after the server's) and the label of its title.
+PAGES = {page: ("" if page == "overview" else page, title) for page, title in PAGE_TITLES.items()}
 BUSY = "is being updated"  # webapp.connection()'s notice when it cannot open the database
 FILES = re.compile(r"of the ([0-9,]+) imported files")  # the English synthetic-data notice
 # In the browser: null while the page is still coming; else what it shows, or what went wrong.
@@ -136,23 +127,6 @@ def databases(scale: str, rebuild: bool) -> tuple[Path, Path]:
     from pages import province_database  # bench/pages.py
 
     return province_database(rebuild)
-
-
-def title_report(path: Path, library, titles: int) -> None:
-    """A valid R5 TR of 2025 naming `library`: `titles` books with a count in every month."""
-    from tests.conftest import tabular
-
-    header = {
-        "Institution_Name": library.name_en,
-        "Reporting_Period": "Begin_Date=2025-01-01; End_Date=2025-12-31",
-        "Created_By": "bench/load.py (SYNTHETIC DATA)",
-    }
-    with path.open("w") as out:
-        out.write(tabular(header=header, months=MONTHS, rows=[]))
-        for n in range(titles):
-            out.write(
-                f"Load Title {n}\tPublisher\tLoad Platform\tBook\tTotal_Item_Requests\t12" + "\t1" * 12 + "\n"
-            )
 
 
 def cpu_times(server: int) -> dict[str, float]:
@@ -561,7 +535,12 @@ def main() -> None:
     before = files_in(database)
     library = next(lib for lib in Registry.load(registry_csv).libraries.values() if lib.level == "city")
     report_file = WORK / f"load_tr_{library.code}.tsv"
-    title_report(report_file, library, args.titles)
+    title_report(
+        report_file,
+        args.titles,
+        year=2025,
+        header={"Institution_Name": library.name_en, "Created_By": "bench/load.py (SYNTHETIC DATA)"},
+    )
     command = [sys.executable, "-m", "coopdash", "import", str(report_file), "--db", str(database)]
     command += ["--registry", str(registry_csv), "--library", library.code, "--json"]
     print(

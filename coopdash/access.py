@@ -78,11 +78,6 @@ def current_user() -> str | None:
     return None
 
 
-def allowed(action: str) -> bool:
-    """Whether the session may do `action` ("view", "import", "manage_data", "edit_registry", "manage_users")."""
-    return auth.can(current_role(), action)
-
-
 def require(action: str, lang: str | None = None) -> None:
     """First call of a protected page (and of a protected action): an error and st.stop() unless allowed."""
     role = current_role()

@@ -116,10 +116,10 @@ def registry_rows(registry: Registry) -> list[dict]:
 
 def is_current(path: Path, registry: Registry) -> bool:
     """Whether the database at `path` has the newest schema and this registry, so a start need not write it."""
-    if schema_level(path) != SCHEMA_LEVEL:
-        return False
     con = duckdb.connect(str(path), read_only=True)
     try:
+        if sql.scalar(con, "maintenance/schema_level") != SCHEMA_LEVEL:
+            return False
         stored = sql.rows(con, "registry/stored_libraries")
     finally:
         con.close()

@@ -209,6 +209,10 @@ class Registry:
             raise RegistryError(f"{source}: code(s) listed twice: {', '.join(duplicates)}")
         return cls(libraries)
 
+    def labels(self, lang: str) -> dict[str, str]:
+        """Each member's label in `lang`, by code: what charts and tables call it."""
+        return {code: lib.label(lang) for code, lib in self.libraries.items()}
+
     def frame(self) -> pd.DataFrame:
         """The members as the `members` view shows them, in registry order, for the pages."""
         return pd.DataFrame(

@@ -88,8 +88,9 @@ def _refreshed(path: Path) -> Path:
 def connection() -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for one query; never shared between sessions.
 
-    While an import writes the file, DuckDB refuses readers from other processes:
-    the page says so and stops rather than failing.
+    coopdash's writers work on a draft and never hold the file itself, but a tool
+    outside it (the duckdb shell, say) may open it for writing, and DuckDB then
+    refuses every reader: the page says so and stops rather than failing.
     """
     try:
         con = duckdb.connect(str(prepare_database()), read_only=True)

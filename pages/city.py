@@ -39,39 +39,14 @@ def ranked(table, column):
     return t("city.rank", lang, rank=place[0], of=place[1]) if place else None
 
 
-a, b, c, d = st.columns(4)
-a.metric(
-    t("overview.usage", lang, year=year),
-    number(mine.total, lang),
-    ranked(usage, "total"),
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
+figures = (  # label, value, and the table and column it is ranked in
+    (t("overview.usage", lang, year=year), number(mine.total, lang), usage, "total"),
+    (t("scale.per_10k", lang), number(mine.per_10k_residents, lang, 1), usage, "per_10k_residents"),
+    (t("overview.records", lang, year=year), number(own_records.total, lang), records, "total"),
+    (t("overview.lent", lang, year=year), number(own_ill.lending_filled.sum(), lang), ill, "lending_filled"),
 )
-b.metric(
-    t("scale.per_10k", lang),
-    number(mine.per_10k_residents, lang, 1),
-    ranked(usage, "per_10k_residents"),
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
-)
-c.metric(
-    t("overview.records", lang, year=year),
-    number(own_records.total, lang),
-    ranked(records, "total"),
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
-)
-d.metric(
-    t("overview.lent", lang, year=year),
-    number(own_ill.lending_filled.sum(), lang),
-    ranked(ill, "lending_filled"),
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
-)
+for column, (label, value, table, ranked_by) in zip(st.columns(len(figures)), figures, strict=True):
+    column.metric(label, value, ranked(table, ranked_by), delta_color="off", delta_arrow="off", border=True)
 st.caption(t("city.rank_note", lang, metric=metric))
 
 st.subheader(t("city.trend", lang, metric=t(f"metric.{metric}", lang)))

@@ -10,7 +10,6 @@ from coopdash.webapp import (
     consortium,
     cut_note,
     how,
-    members,
     query,
     registry,
     rows_table,
@@ -28,7 +27,7 @@ if not query(contributions.contribution_years):
 codes = list(registry().libraries)
 chosen = f.libraries or tuple(codes)
 colours = charts.library_colours(codes)
-labels = dict(zip(members().library_code, members()[f.label], strict=True))
+labels = registry().labels(lang)
 table = f.chosen(query(contributions.by_city, f.year))
 
 original, enhanced = int(table.original.sum()), int(table.enhanced.sum())

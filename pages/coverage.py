@@ -5,7 +5,7 @@ import streamlit as st
 from coopdash import charts, coverage
 from coopdash.filters import MOST_SHOWN
 from coopdash.i18n import month, t
-from coopdash.webapp import chart, cut_note, members, query, registry, through_entry
+from coopdash.webapp import chart, cut_note, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -18,7 +18,7 @@ if history.empty:
 
 chosen = [code for code in registry().libraries if not f.libraries or code in f.libraries]
 codes = chosen[: 2 * MOST_SHOWN]
-labels = dict(zip(members().library_code, members()[f.label], strict=True))
+labels = registry().labels(lang)
 covered = query(coverage.by_month, tuple(codes))
 spans = query(coverage.spans, tuple(chosen))
 

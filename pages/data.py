@@ -5,7 +5,7 @@ import streamlit as st
 from coopdash import access, coverage, export, rollback
 from coopdash.errors import CoopdashError
 from coopdash.i18n import t
-from coopdash.webapp import members, prepare_database, query, through_entry
+from coopdash.webapp import prepare_database, query, registry, through_entry
 from coopdash.writer import writing
 
 f = through_entry()
@@ -18,7 +18,7 @@ if history.empty:
     st.info(t("notice.no_data", lang), icon=":material/inbox:")
     st.stop()
 
-labels = dict(zip(members().library_code, members()[f.label], strict=True))
+labels = registry().labels(lang)
 st.subheader(t("coverage.history", lang))
 st.dataframe(coverage.history_for_display(history, labels, lang), hide_index=True, width="stretch")
 st.caption(t("data.history_note", lang))

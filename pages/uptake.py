@@ -110,10 +110,11 @@ with st.expander(t("files_behind", lang)):
     rows_table(f.chosen(query(uptake.files_behind, f.year, f.metric)), lang)
 
 st.subheader(t("uptake.small_multiples", lang, metric=metric_name))
-monthly = f.chosen(query(uptake.monthly_uptake, f.metric))
+every_month = query(uptake.monthly_uptake, f.metric)  # of every library: the cohorts below use them all
+monthly = f.chosen(every_month)
 if f.per_capita:
     monthly = uptake.per_10k(monthly)
-labels = dict(zip(members().library_code, members()[f.label], strict=True))
+labels = registry().labels(lang)
 drawn = set(leading_codes(monthly, "total"))
 chart(
     charts.small_multiples(
@@ -169,7 +170,7 @@ with right:
     st.caption(t("uptake.denials_note", lang))
 
 st.subheader(t("uptake.cohorts", lang))
-groups = uptake.cohorts(query(uptake.monthly_uptake, f.metric), members())
+groups = uptake.cohorts(every_month, members())
 if len(groups[["kind", "date"]].drop_duplicates()) < 2:
     st.info(t("uptake.no_cohorts", lang), icon=":material/groups:")
 else:

@@ -90,6 +90,31 @@ def tabular(
     return out.getvalue()
 
 
+def title_report(path: Path, titles: int, *, year: int = 2022, header: dict | None = None) -> None:
+    """A valid R5 TR of `titles` books with one use in each month of `year`, written row by row:
+    the large imports of the kill test, the load test and bench/load.py."""
+    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    header = {"Reporting_Period": f"Begin_Date={year}-01-01; End_Date={year}-12-31", **(header or {})}
+    with path.open("w") as out:
+        out.write(tabular(header=header, months=[f"{name}-{year}" for name in names], rows=[]))
+        for n in range(titles):
+            out.write(
+                f"Title {n}\tPublisher\tTest Platform\tBook\tTotal_Item_Requests\t12" + "\t1" * 12 + "\n"
+            )
+
+
+# The label of each dashboard page's title, by the page's file name.
+PAGE_TITLES = {
+    "overview": "overview.title",
+    "uptake": "nav.uptake",
+    "contributions": "nav.contributions",
+    "services": "services.title",
+    "city": "nav.city",
+    "compare": "nav.compare",
+    "coverage": "coverage.title",
+}
+
+
 def sushi_json(items: list | None = None, header: dict | None = None, release: str = "5") -> str:
     """A small, valid R5 SUSHI TR; the same usage as `tabular()`'s first rows."""
     report_header = {

@@ -481,4 +481,4 @@ def test_no_secrets_file_at_all_means_no_access_control(monkeypatch):
     monkeypatch.setattr(st, "secrets", NoSecretsFile())
     assert access.settings().mode == "none"
     assert access.current_role() == "viewer"
-    assert not access.allowed("import")
+    assert not auth.can(access.current_role(), "import")

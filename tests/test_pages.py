@@ -11,18 +11,9 @@ import pytest
 
 from coopdash import db
 from coopdash.i18n import number, t
-from tests.conftest import app, page
+from tests.conftest import PAGE_TITLES, app, page
 
-PAGES = ("overview", "uptake", "contributions", "services", "city", "compare", "coverage")
-TITLES = {
-    "overview": "overview.title",
-    "uptake": "nav.uptake",
-    "contributions": "nav.contributions",
-    "services": "services.title",
-    "city": "nav.city",
-    "compare": "nav.compare",
-    "coverage": "coverage.title",
-}
+PAGES = tuple(PAGE_TITLES)
 
 
 def one(database: Path, statement: str, **params):
@@ -58,7 +49,7 @@ def opened(database: Path, monkeypatch, name: str, lang: str):
 def test_every_page_renders_the_sample_in_both_languages(first_run, monkeypatch, name, lang):
     database, _ = first_run
     at = opened(database, monkeypatch, name, lang)
-    assert at.title[0].value == t(TITLES[name], lang)
+    assert at.title[0].value == t(PAGE_TITLES[name], lang)
     assert at.get("plotly_chart") or at.dataframe  # something drawn, not only a notice
     assert any(("Synthetic sample data" if lang == "en" else "合成示例数据") in w.value for w in at.warning)
 

@@ -16,7 +16,7 @@ from coopdash import bootstrap, db, writer
 from coopdash.cli import main
 from coopdash.load import ImportContext, import_file
 from coopdash.registry import Registry
-from tests.conftest import ROOT, ROWS_TR, tabular
+from tests.conftest import ROOT, ROWS_TR, tabular, title_report
 
 
 def digest(path: Path) -> str:
@@ -98,24 +98,10 @@ def test_two_imports_started_at_once_are_serialised(tmp_path, loaded):
     assert platforms == {"Test Platform", "Platform 0", "Platform 1"}  # neither import lost
 
 
-def big_report(path: Path, titles: int) -> None:
-    months = [
-        f"{m}-2022"
-        for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    ]
-    header = {"Reporting_Period": "Begin_Date=2022-01-01; End_Date=2022-12-31"}
-    with path.open("w") as out:
-        out.write(tabular(header=header, months=months, rows=[]))
-        for n in range(titles):
-            out.write(
-                f"Title {n}\tPublisher\tTest Platform\tBook\tTotal_Item_Requests\t12" + "\t1" * 12 + "\n"
-            )
-
-
 def test_an_import_killed_half_way_leaves_the_database_as_it_was(tmp_path, loaded):
     before, counts = digest(loaded), total(loaded)
     big = tmp_path / "big.tsv"
-    big_report(big, 400_000)
+    title_report(big, 400_000)
     run = subprocess.Popen(
         [sys.executable, "-m", "coopdash", "import", str(big), "--db", str(loaded)],
         cwd=ROOT,

@@ -14,20 +14,11 @@ import pytest
 
 from coopdash.i18n import LANGUAGES, t
 from coopdash.registry import Registry
-from tests.conftest import ROOT
+from tests.conftest import PAGE_TITLES, ROOT
 from tests.e2e.conftest import local_tab, require_chromium, running_server, settled
 
 require_chromium()
 
-PAGES = {
-    "overview": "overview.title",
-    "uptake": "nav.uptake",
-    "contributions": "nav.contributions",
-    "services": "services.title",
-    "city": "nav.city",
-    "compare": "nav.compare",
-    "coverage": "coverage.title",
-}
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 
 
@@ -67,11 +58,11 @@ def screenshot(tab, name: str) -> None:
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
-@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("name", list(PAGE_TITLES))
 def test_every_page_loads_without_error_and_offline(page, server, name, lang):
     page.goto(url(server, name, lang))
     settled(page)
-    assert title(page) == t(PAGES[name], lang)
+    assert title(page) == t(PAGE_TITLES[name], lang)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_role("dialog").count() == 0  # no "page not found" or other modal
     assert (

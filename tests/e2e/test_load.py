@@ -30,7 +30,7 @@ import duckdb
 import pytest
 
 from coopdash.i18n import t
-from tests.conftest import ROOT, tabular
+from tests.conftest import PAGE_TITLES, ROOT, title_report
 from tests.e2e.conftest import CHROMIUM, SETTLE_SECONDS, require_chromium, running_server
 
 require_chromium()
@@ -39,15 +39,6 @@ async_api = pytest.importorskip("playwright.async_api")
 VIEWERS = 4
 TITLES = 300_000  # x 12 months: about 6 s of import on an idle 2-core machine, longer under the readers
 IMPORT_SECONDS = 180  # stopped, and the test failed, after that
-PAGES = {
-    "overview": "overview.title",
-    "uptake": "nav.uptake",
-    "contributions": "nav.contributions",
-    "services": "services.title",
-    "city": "nav.city",
-    "compare": "nav.compare",
-    "coverage": "coverage.title",
-}
 # null while the page is still coming; else what it shows, or what went wrong. textContent, not
 # innerText: four tabs polling ten times a second must not lay their pages out each time.
 SHOWN = """(title) => {
@@ -82,21 +73,6 @@ def url(server: str, name: str) -> str:
     return f"{server}/{'' if name == 'overview' else name}?lang=en"
 
 
-def title_report(path: Path, titles: int) -> None:
-    """A valid R5 TR for Hangzhou, 2022: `titles` books with a count in each month."""
-    months = [
-        f"{m}-2022"
-        for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    ]
-    header = {"Reporting_Period": "Begin_Date=2022-01-01; End_Date=2022-12-31"}
-    with path.open("w") as out:
-        out.write(tabular(header=header, months=months, rows=[]))
-        for n in range(titles):
-            out.write(
-                f"Load Title {n}\tPublisher\tLoad Platform\tBook\tTotal_Item_Requests\t12" + "\t1" * 12 + "\n"
-            )
-
-
 async def local_context(browser, server: str, outside: list[str]):
     """A context that may reach the dashboard and nothing else, as tests/e2e/conftest.py's local_tab."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
@@ -118,7 +94,7 @@ async def load(tab, server: str, viewer: int, name: str) -> Load:
         await tab.goto(url(server, name), timeout=SETTLE_SECONDS * 1000)
         shown = await (
             await tab.wait_for_function(
-                SHOWN, arg=t(PAGES[name], "en"), polling=100, timeout=SETTLE_SECONDS * 1000
+                SHOWN, arg=t(PAGE_TITLES[name], "en"), polling=100, timeout=SETTLE_SECONDS * 1000
             )
         ).json_value()
     except async_api.Error as exc:  # a timeout among them
@@ -130,7 +106,7 @@ async def readers_during(server: str, command: list[str], log: Path) -> tuple[li
     """VIEWERS readers load the pages in turn; once each has loaded one, `command` runs; they stop after it."""
     loads: list[Load] = []
     outside: list[str] = []
-    names = list(PAGES)
+    names = list(PAGE_TITLES)
     run: dict = {}
     async with async_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(
