@@ -3,11 +3,11 @@
 The rules are in `coopdash.auth` (pure); this is the Streamlit side:
 
 - the entry calls `login_panel(lang)` in its frame, before it builds the navigation,
-  and leaves out the pages `allowed(action)` refuses;
-- a protected page calls `require(action)` first, and an action (a button that
-  imports, rolls back, edits) checks `allowed(action)` again when it runs: a page
-  reached by URL, or a request crafted to press a button that was never drawn,
-  gets an error and nothing else.
+  and leaves out the pages the session's role (`current_role()`) may not use;
+- a protected page calls `require(action)` first on every run, and a button press
+  (an import, a rollback, an edit) is a new run, so the check comes before the
+  action: a page reached by URL, or a request crafted to press a button that was
+  never drawn, gets an error and nothing else.
 
 The role lives in the server-side session state under a key no widget uses, so a
 browser cannot set it; in local mode it is looked up in the users file on every
