@@ -72,6 +72,7 @@ WORK = BENCH / "out" / "load"
 CHROMIUM = Path("/usr/bin/chromium")
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
+from coopdash import states  # noqa: E402
 from coopdash.i18n import t  # noqa: E402
 from coopdash.registry import Registry  # noqa: E402
 from tests.conftest import PAGE_TITLES, title_report  # noqa: E402
@@ -79,7 +80,7 @@ from tests.e2e.conftest import running_server  # noqa: E402
 
 # The page's address (after the server's) and the label of its title.
 PAGES = {page: ("" if page == "overview" else page, title) for page, title in PAGE_TITLES.items()}
-BUSY = "is being updated"  # webapp.connection()'s notice when it cannot open the database
+BUSY = "is being updated"  # webapp._cached's notice when it cannot open the database
 FILES = re.compile(r"of the ([0-9,]+) imported files")  # the English synthetic-data notice
 # In the browser: null while the page is still coming; else what it shows, or what went wrong.
 # textContent, not innerText: twenty tabs polling must not lay their pages out ten times a second.
@@ -556,8 +557,9 @@ def main() -> None:
             result = asyncio.run(window(server, process.pid, args, command, WORK / "import.log"))
             server_peak = peak_mb(process.pid)
         code = report(args, result, library, before, log, server_peak)
-    finally:  # the logs stay; the 344 MB copy does not
-        for leftover in (database, database.with_name(database.name + ".draft"), report_file):
+    finally:  # the logs stay; the 344 MB copy and its states do not
+        shutil.rmtree(states.folder(database), ignore_errors=True)
+        for leftover in (database, report_file):
             leftover.unlink(missing_ok=True)
     sys.exit(code)
 

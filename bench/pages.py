@@ -181,12 +181,12 @@ class Clock:
         return timed
 
     def record(self, function: Callable) -> Callable:
-        """webapp._cached(database, version, module, name, args): which function, what arguments, how long."""
+        """webapp._cached(database, state, identity, module, name, args): which function, what arguments, how long."""
 
         @functools.wraps(function)
-        def recorded(database, version, module, name, args):
+        def recorded(database, state, identity, module, name, args):
             started = time.perf_counter()
-            result = function(database, version, module, name, args)
+            result = function(database, state, identity, module, name, args)
             self.calls.append(
                 {
                     "phase": self.phase,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from coopdash import db
+from coopdash import db, states
 from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import ROOT, Registry
-from coopdash.writer import writing
+from coopdash.writer import writer_lock, writing
 
 SAMPLE_DIR = ROOT / "data" / "sample"
 
@@ -41,9 +41,14 @@ def refresh(path: Path, registry: Registry) -> None:
     """Bring an existing database up to date: schema applied, registry copied in.
 
     Writes only when one of them differs, since a write copies the whole file;
-    skipped (WriterBusy) while an import writes: that import does the same.
+    skipped (WriterBusy) while an import writes: that import does the same. A
+    database left as a plain file is moved into the states layout (no copy), so a
+    file later replaced under it can never be mistaken for the one read before.
     """
     if db.is_current(path, registry):
+        if not states.is_layout(path):
+            with writer_lock(path, wait=0):
+                states.adopt(path)
         return
     with writing(path, wait=0) as con:
         db.sync_registry(con, registry)

@@ -2,6 +2,7 @@
 
     python -m coopdash import PATH... [--db FILE] [--library CODE] [--json]
     python -m coopdash status [--db FILE]
+    python -m coopdash restore FILE [--db FILE]
     python -m coopdash sample [--out DIR]
     python -m coopdash user add NAME --role ROLE [--users FILE] [--password-stdin]
     python -m coopdash user remove NAME [--users FILE]
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from coopdash import auth, db, sql
+from coopdash import auth, db, sql, states, writer
 from coopdash.errors import AccessError, CoopdashError
 from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import Registry
@@ -68,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="what is loaded: months covered per report, library and year")
     add_db(status)
 
+    restore = commands.add_parser(
+        "restore", help="put a copy of the database back (a backup); the data it replaces is kept as a backup"
+    )
+    restore.add_argument("file", metavar="FILE", type=Path, help="the copy to restore")
+    add_db(restore)
+
     sample = commands.add_parser("sample", help="regenerate the synthetic sample exports")
     sample.add_argument("--out", metavar="DIR", type=Path, default=db.DEFAULT_DB.parent / "sample")
 
@@ -109,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(args, out, err)
         if args.command == "status":
             return run_status(args, out)
+        if args.command == "restore":
+            return run_restore(args, out)
         if args.command == "sample":
             from coopdash.sample.generate import generate
 
@@ -243,17 +253,28 @@ def run_user(args, out: Console) -> int:
     return 0
 
 
+def run_restore(args, out: Console) -> int:
+    path = db.database_path(args.db)
+    level = db.restorable_level(args.file)
+    registry = Registry.load(Path(args.registry) if args.registry else None)
+    with writing(path, start_from=args.file) as con:
+        kept = writer.keep_replaced(path)
+        db.sync_registry(con, registry)
+    out.print(
+        f"restored {args.file} (schema {level}) as the database at {path}"
+        + (f"; the data it replaced is kept as {kept}" if kept else "")
+    )
+    return 0
+
+
 def run_status(args, out: Console) -> int:
     path = db.database_path(args.db)
-    if not path.exists():
+    if not os.path.lexists(path):
         out.print(f"no database at {path}: import files first (python -m coopdash import PATH)")
         return 1
-    con = db.connect(path, read_only=True)
-    try:
+    with states.reading(path) as (con, _):
         totals = sql.df(con, "import_totals").iloc[0]
         coverage = sql.df(con, "coverage_by_library_year")
-    finally:
-        con.close()
     out.print(
         f"{path}: {totals.files} file(s) imported"
         + (f" ({totals.synthetic_files} of them SYNTHETIC sample data)" if totals.synthetic_files else "")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from coopdash import counter_spec, sql
+from coopdash import counter_spec, sql, states
+from coopdash.errors import CoopdashError
 from coopdash.registry import ROOT, Registry
 
 DEFAULT_DB = ROOT / "data" / "coopdash.duckdb"
@@ -29,9 +30,11 @@ def database_path(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the file: read-only for the dashboard; read-write (schema applied) for a writer's draft.
+    """Open one file: read-write (schema applied) for a writer's draft, or read-only.
 
-    Nothing opens the live file read-write: writers work on a draft (coopdash/writer.py).
+    Nothing opens a published state read-write: writers work on a draft
+    (coopdash/writer.py); readers of the database use `states.reading`, which
+    picks the current state and keeps it from being removed while read.
     """
     if read_only:
         return duckdb.connect(str(path), read_only=True)
@@ -59,25 +62,26 @@ def schema_number(script: Path) -> int:
 SCHEMA_LEVEL = max(schema_number(script) for script in SCHEMA.glob("*.sql"))
 
 
-def file_version(path: Path) -> str:
-    """Which database file is in place: every write replaces the file by a rename, so this changes.
-
-    Read from the file system, not the database, so a page run that finds
-    everything cached opens no connection at all.
-    """
-    stat = path.stat()
-    return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
-
-
 def schema_level(path: Path) -> int | None:
     """The newest schema file applied to the database at `path` (None: no database there yet)."""
-    if not path.exists():
+    if states.current(path) is None:
         return None
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with states.reading(path) as (con, _):
         return sql.rows(con, "maintenance/schema_level")[0][0]
-    finally:
-        con.close()
+
+
+def restorable_level(path: Path) -> int:
+    """The schema level of a copy about to be restored; refuses what is not a coopdash database."""
+    if not path.is_file():
+        raise CoopdashError(f"{path}: no such file to restore")
+    with states.reading(path) as (con, _):
+        try:
+            return sql.scalar(con, "maintenance/schema_level")
+        except duckdb.CatalogException:
+            raise CoopdashError(
+                f"{path} is a DuckDB database but not one of coopdash's (it has no schema_version table); "
+                "nothing was changed"
+            ) from None
 
 
 def rebuild_usage_monthly(con: duckdb.DuckDBPyConnection) -> None:
@@ -116,13 +120,10 @@ def registry_rows(registry: Registry) -> list[dict]:
 
 def is_current(path: Path, registry: Registry) -> bool:
     """Whether the database at `path` has the newest schema and this registry, so a start need not write it."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with states.reading(path) as (con, _):
         if sql.scalar(con, "maintenance/schema_level") != SCHEMA_LEVEL:
             return False
         stored = sql.rows(con, "registry/stored_libraries")
-    finally:
-        con.close()
     return [tuple(row.values()) for row in registry_rows(registry)] == [tuple(row) for row in stored]
 
 

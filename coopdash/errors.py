@@ -48,3 +48,28 @@ class UnknownInstitution(ImportFailed):
 
 class AccessError(CoopdashError):
     """Access control is misconfigured (secrets.toml, the users file), or a user change is refused."""
+
+
+class DatabaseUnreadable(CoopdashError):
+    """The database file is missing its state, empty, truncated or damaged: say so, and how to recover."""
+
+    def __init__(self, path, kind: str, reason: str, backups: list[str]):
+        self.path = str(path)
+        self.kind = (
+            kind  # not_duckdb, cut_short, damaged, missing, other: how a page says it in either language
+        )
+        self.reason = reason
+        self.backups = backups
+        super().__init__(self.reason)
+
+    def __str__(self) -> str:
+        kept = f" Backups beside it: {', '.join(self.backups)}." if self.backups else ""
+        return (
+            f"{self.path} cannot be read: {self.reason}. Nothing was changed.{kept} To recover, restore a "
+            "copy (python -m coopdash restore FILE), or move the file away and import the exports again "
+            "(python -m coopdash import FOLDER)."
+        )
+
+
+class DatabaseNotWritable(CoopdashError):
+    """The database's folder cannot be written (read-only, no permission): nothing can be imported."""

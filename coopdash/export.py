@@ -7,7 +7,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import duckdb
+from coopdash import states
 
 # Every table and view a user may want, by name; the files inside the zip are named after them.
 TABLES = (
@@ -24,18 +24,15 @@ TABLES = (
 
 
 def parquet_zip(database: Path) -> bytes:
-    """A zip of one Parquet file per table, read from a read-only connection (no writer is held up)."""
-    con = duckdb.connect(str(database), read_only=True)
+    """A zip of one Parquet file per table, all from one state of the database (no writer is held up)."""
     buffer = io.BytesIO()
-    try:
-        with (
-            tempfile.TemporaryDirectory() as folder,
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle,
-        ):
-            for table in TABLES:
-                target = Path(folder) / f"{table}.parquet"
-                con.table(table).write_parquet(str(target), compression="zstd")
-                bundle.write(target, target.name)
-    finally:
-        con.close()
+    with (
+        states.reading(database) as (con, _),
+        tempfile.TemporaryDirectory() as folder,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle,
+    ):
+        for table in TABLES:
+            target = Path(folder) / f"{table}.parquet"
+            con.table(table).write_parquet(str(target), compression="zstd")
+            bundle.write(target, target.name)
     return buffer.getvalue()

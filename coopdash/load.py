@@ -27,6 +27,7 @@ from coopdash import sql
 from coopdash.errors import CoopdashError, ImportFailed, UnknownInstitution
 from coopdash.importers.kinds import detect_kind
 from coopdash.registry import Registry
+from coopdash.writer import is_disk_full
 
 MAX_FILE_BYTES = int(os.environ.get("COOPDASH_MAX_FILE_MB", "200")) * 1024 * 1024
 IMPORTABLE_SUFFIXES = {
@@ -215,6 +216,8 @@ def store(con: duckdb.DuckDBPyConnection, read: ReadFile, context: ImportContext
     except CoopdashError as exc:
         result.error = f"{read.path.name}: {exc}"
     except duckdb.Error as exc:
+        if is_disk_full(exc) or isinstance(exc, duckdb.FatalException):
+            raise  # the draft itself is lost: the writer discards it and says why
         result.error = f"{read.path.name}: the database refused the import ({exc}); nothing was changed"
     except Exception as exc:  # the transaction was rolled back; keep the batch going
         result.error = (

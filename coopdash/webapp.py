@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,8 +20,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from coopdash import access, bootstrap, citymap, coverage, db, uptake
+from coopdash import access, bootstrap, citymap, coverage, db, states, uptake
 from coopdash.consortium import Consortium, load_consortium
+from coopdash.errors import DatabaseNotWritable, DatabaseUnreadable
 from coopdash.filters import Filters
 from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, t
 from coopdash.registry import ROOT, Registry
@@ -57,9 +59,9 @@ def prepare_database() -> Path:
     and only one session builds while the others wait.
     """
     path = db.database_path()
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to a missing state is a damaged database, not a first run
         with _first_run:
-            if not path.exists():
+            if not os.path.lexists(path):
                 with st.status(
                     "First run: building the database from the bundled synthetic sample data…"
                 ) as status:
@@ -76,67 +78,100 @@ def prepare_database() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def _refreshed(path: Path) -> Path:
-    """Once per process: schema applied and registry copied in, unless an import holds the file."""
+    """Once per process: schema applied and registry copied in, unless an import holds the file.
+
+    In a folder that cannot be written the database is shown as it is, and every
+    page says why changes to the registry do not show (`read_only_notice`).
+    """
     try:
         bootstrap.refresh(path, registry())
     except WriterBusy:
         pass  # an import is writing, and brings the schema and registry up to date itself
+    except DatabaseNotWritable:
+        _not_writable.add(path)
     return path
 
 
-@contextmanager
-def connection() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one query; never shared between sessions.
+_not_writable: set[Path] = set()
 
-    coopdash's writers work on a draft and never hold the file itself, but a tool
-    outside it (the duckdb shell, say) may open it for writing, and DuckDB then
-    refuses every reader: the page says so and stops rather than failing.
-    """
+
+def database_problem(lang: str) -> None:
+    """Say, in the reader's language, why the database cannot be shown or changed; stop if it cannot be read."""
     try:
-        con = duckdb.connect(str(prepare_database()), read_only=True)
+        st.session_state[_STATE] = _current_state()
+    except DatabaseUnreadable as exc:
+        unreadable_stop(exc, lang)
+    except DatabaseNotWritable:
+        st.error(t("database.not_writable", lang, folder=db.database_path().parent), icon=":material/block:")
+        st.stop()
+    if db.database_path() in _not_writable:
+        st.warning(t("database.read_only", lang, folder=db.database_path().parent), icon=":material/lock:")
+
+
+def unreadable_stop(exc: DatabaseUnreadable, lang: str) -> None:
+    st.error(
+        t("database.unreadable", lang, path=exc.path, reason=t(f"database.unreadable.{exc.kind}", lang))
+        + (t("database.backups", lang, backups=", ".join(exc.backups)) if exc.backups else "")
+        + t("database.recover", lang),
+        icon=":material/error:",
+    )
+    st.stop()
+
+
+def query(function: Callable, *args):
+    """Run `function(con, *args)` from a pure module, cached for the database state it reads.
+
+    The state is looked up once per run, by the frame, so a page's queries all
+    answer from the same import state; every write publishes a state of a new
+    name (coopdash/states.py), so nothing cached can outlive the data it came from.
+    """
+    state, identity = st.session_state.get(_STATE) or _current_state()
+    try:
+        return _cached(str(prepare_database()), state, identity, function.__module__, function.__name__, args)
+    except DatabaseUnreadable as exc:  # damage a query found in a part of the file read only now
+        unreadable_stop(exc, st.session_state.get("lang", DEFAULT_LANGUAGE))
+    except states.StateGone:
+        st.session_state[_STATE] = _current_state()  # a newer state replaced it and nobody held it
+        st.rerun()
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=500)
+def _cached(database: str, state: str, identity: str, module: str, name: str, args: tuple):
+    function = getattr(importlib.import_module(module), name)
+    try:
+        with states.reading(Path(database), Path(state)) as (con, _):
+            return function(con, *args)
     except duckdb.IOException:
+        # coopdash never opens a state for writing, but a tool outside it (the duckdb shell) may,
+        # and DuckDB then refuses every reader: say so and stop rather than fail.
         st.info(
             "The database is being updated by an import right now. Reload the page in a moment.",
             icon=":material/hourglass_top:",
         )
         st.stop()
-    try:
-        yield con
-    finally:
-        con.close()
 
 
-def query(function: Callable, *args):
-    """Run `function(con, *args)` from a pure module, cached until the next write.
-
-    The database file's version is read once per run, by the frame, so a page's
-    queries all answer from the same import state.
-    """
-    path = prepare_database()
-    version = st.session_state.get(_VERSION) or db.file_version(path)
-    return _cached(str(path), version, function.__module__, function.__name__, args)
-
-
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=500)
-def _cached(database: str, file_version: str, module: str, name: str, args: tuple):
-    function = getattr(importlib.import_module(module), name)
-    with connection() as con:
-        return function(con, *args)
+def _current_state() -> tuple[str, str]:
+    """The current state's file and its identity (a state's name is never reused; the identity covers a
+    database left as a plain file, replaced by hand)."""
+    state = states.current(prepare_database())
+    stat = state.stat()
+    return str(state), f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
 
 
 ENTRY = ROOT / "dashboard.py"
 _IN_ENTRY = "entry_is_running"
 _FILTERS = "shared_filters"
-_VERSION = "database_file_version"
+_STATE = "database_state"
 _WANTED = "page_wanted_before_entry"
 
 
 def page_frame() -> Filters:
     """What every page shares: the database, language, filters, notices. Drawn by the entry."""
-    st.session_state[_VERSION] = db.file_version(prepare_database())
-    status = query(coverage.data_status)
     print_style()
     lang = language()
+    database_problem(lang)
+    status = query(coverage.data_status)
     access.login_panel(lang)
     st.sidebar.caption(consortium().name_zh if lang == "zh" else consortium().name_en)
     chosen = shared_filters(lang)

@@ -8,9 +8,10 @@ import duckdb
 import numpy as np
 import pytest
 
-from coopdash import db, sql
+from coopdash import db, rollback, sql, uploads
 from coopdash.load import ImportContext, expand_paths, import_file
-from tests.conftest import ROOT, app, page, tabular
+from coopdash.writer import writing
+from tests.conftest import ROOT, ROWS_TR, app, page, tabular
 
 
 def plotted(values) -> list:
@@ -142,3 +143,32 @@ def test_real_data_carries_no_synthetic_label(tmp_path, monkeypatch, registry):
     assert not at.exception
     assert not any("Synthetic" in w.value for w in at.warning)
     assert at.metric[0].value == "6"
+
+
+def shown_files(at) -> int:
+    return len(next(frame.value for frame in at.dataframe if "Imported" in frame.value.columns))
+
+
+def test_fresh_readers_see_every_finished_write_whatever_is_held_open(tmp_path, monkeypatch, registry):
+    """As seen: a connection held to the database (an export, a slow page) while an import replaced the file
+    made the pages in that process show the old data, cached, long after both had finished."""
+    database = tmp_path / "live.duckdb"
+    context = ImportContext(registry)
+    uploads.apply(database, [uploads.Upload("first.tsv", tabular().encode())], context)
+    at = app(database, monkeypatch)
+    at.switch_page(page("coverage.py")).run()
+    assert shown_files(at) == 1
+    held = duckdb.connect(str(database), read_only=True)  # in the process that serves the pages
+    try:
+        second = tabular(rows=[row[:2] + ["Other"] + row[3:] for row in ROWS_TR])
+        uploads.apply(database, [uploads.Upload("second.tsv", second.encode())], context)
+        at.run()
+        assert shown_files(at) == 2
+        with writing(database) as con:
+            rollback.roll_back(con, 2, by="test")
+        at.run()
+        assert shown_files(at) == 1
+    finally:
+        held.close()
+    at.run()
+    assert shown_files(at) == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from coopdash import bootstrap, db, writer
+from coopdash import bootstrap, db, states, writer
 from coopdash.cli import main
 from coopdash.load import ImportContext, import_file
 from coopdash.registry import Registry
@@ -108,9 +108,8 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(tmp_path, loade
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    draft = writer.draft_path(loaded)
     deadline = time.monotonic() + 60
-    while not draft.exists() and run.poll() is None and time.monotonic() < deadline:
+    while not states.drafts(loaded) and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)  # part-way through the file
     assert run.poll() is None, "the import finished before it could be killed"
@@ -122,7 +121,7 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(tmp_path, loade
     # The next import clears what the killed one left and goes through.
     assert main(["import", str(report(tmp_path, "after.tsv", platform="After")), "--db", str(loaded)]) == 0
     assert total(loaded) == 2 * counts
-    assert not draft.exists()
+    assert not states.drafts(loaded)
 
 
 def test_a_writer_that_fails_changes_nothing(tmp_path, loaded, registry):
@@ -131,7 +130,7 @@ def test_a_writer_that_fails_changes_nothing(tmp_path, loaded, registry):
         import_file(con, report(tmp_path, "x.tsv", platform="X"), ImportContext(registry))
         raise RuntimeError("the machine went away")
     assert digest(loaded) == before
-    assert not writer.draft_path(loaded).exists()
+    assert not states.drafts(loaded)
 
 
 def test_a_dry_run_shows_the_import_and_keeps_nothing(tmp_path, loaded, registry):
@@ -155,7 +154,7 @@ def test_a_full_disk_is_said_plainly_and_changes_nothing(tmp_path, loaded, monke
     assert code == 2
     assert "the disk is full; nothing was changed" in capsys.readouterr().err
     assert digest(loaded) == before
-    assert not writer.draft_path(loaded).exists()
+    assert not states.drafts(loaded)
 
 
 def test_a_second_writer_that_cannot_wait_says_so(tmp_path, loaded):
