@@ -17,7 +17,7 @@ import pyarrow as pa
 from coopdash import counter_spec
 from coopdash.errors import NoReportInFile, ReportFormatError, UnsupportedReport
 from coopdash.importers import counter_fields as fields
-from coopdash.importers import sniff
+from coopdash.importers import limits, sniff
 from coopdash.importers.counter_json import read_json
 from coopdash.importers.counter_tabular import TabularParts, read_text, read_workbook
 from coopdash.sample import SYNTHETIC_MARKER
@@ -90,6 +90,8 @@ def _text(value: object) -> str:
 
 def assemble(parts: TabularParts, file_name: str) -> CounterReport:
     header = parts.header
+    position = {"json": "item", "xlsx": "row", "xls": "row"}.get(parts.format, "line")
+    limits.check_cell_lengths([*header.values(), *parts.heading], parts.body, position, file_name)
     warnings = list(parts.warnings)
     if parts.encoding.startswith(("gb18030", "utf-16")):
         warnings.append(
@@ -172,7 +174,7 @@ def assemble(parts: TabularParts, file_name: str) -> CounterReport:
         created_by=_text(header.get("Created_By")),
         exceptions=exceptions,
         table=table,
-        position={"json": "item", "xlsx": "row", "xls": "row"}.get(parts.format, "line"),
+        position=position,
         blank_rows=parts.blank_rows,
         warnings=warnings,
     )

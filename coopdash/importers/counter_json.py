@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from coopdash import counter_spec
 from coopdash.errors import NoReportInFile, ReportFormatError
-from coopdash.importers import sniff
+from coopdash.importers import limits, sniff
 from coopdash.importers.counter_fields import parse_date
 from coopdash.importers.counter_tabular import TabularParts, cell_text
 
@@ -50,6 +50,7 @@ _ZERO_USAGE = {"3030"}  # "No Usage Available for Requested Dates": a report of 
 
 def read_json(data: bytes, file_name: str) -> TabularParts:
     text, encoding = sniff.decode_text(data, file_name)
+    limits.check_json(data if encoding.startswith("utf-8") else text.encode("utf-8"), file_name)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -77,7 +78,7 @@ def read_json(data: bytes, file_name: str) -> TabularParts:
             raise ReportFormatError(f"Report_Items entry {number} is not an object", file=file_name)
         expand = _r51_rows if r51 else _r5_rows
         rows.extend((number, *row) for row in expand(item, file_name, number))
-    return _parts(header, rows, encoding, warnings)
+    return _parts(header, rows, encoding, warnings, file_name)
 
 
 def _find_report(document, file_name: str) -> tuple[dict, list[str]]:
@@ -288,7 +289,7 @@ def _add(previous, count):
         return count
 
 
-def _parts(header: dict, rows: list, encoding: str, warnings: list[str]) -> TabularParts:
+def _parts(header: dict, rows: list, encoding: str, warnings: list[str], file_name: str) -> TabularParts:
     item_columns: list[str] = []
     months: list[str] = []
     for _, columns, _, counts in rows:
@@ -301,6 +302,7 @@ def _parts(header: dict, rows: list, encoding: str, warnings: list[str]) -> Tabu
     item_columns.sort(key=list(counter_spec.ITEM_COLUMNS).index)
     months.sort()
     heading = [*item_columns, counter_spec.METRIC_COLUMN, *months]
+    limits.check_columns(len(heading), file_name)
     data = {f"c{i}": [] for i in range(len(heading))}
     lines = []
     for number, columns, metric, counts in rows:

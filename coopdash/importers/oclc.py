@@ -11,7 +11,6 @@ accepted are specified in docs/oclc_statistics.md.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from datetime import date
 import pyarrow as pa
 
 from coopdash.errors import ReportFormatError
-from coopdash.importers import sniff
+from coopdash.importers import limits, sniff
 from coopdash.importers.counter_fields import month_label
 from coopdash.importers.oclc_fields import (
     ACTIVITIES,
@@ -140,13 +139,16 @@ def _not_delimited(data: bytes, fmt: str, file_name: str) -> ReportFormatError:
 
 
 def _text_rows(content: str, delimiter: str, file_name: str) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    reader = csv.reader(sniff.lines_of(content), delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
+            limits.check_columns(len(cells), file_name, line)
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise limits.cell_too_long(file_name, f"line {line}") from None
         raise ReportFormatError(
             f"the text cannot be split into cells ({exc})", file=file_name, line=line
         ) from None
@@ -715,5 +717,7 @@ def has_statistics_table(data: bytes) -> bool:
         content, _ = sniff.decode_text(data, "")
         content = content.replace("\r\n", "\n").replace("\r", "\n")
         return _split_header(_text_rows(content, _delimiter(content), ""))[2] is not None
+    except limits.TooLarge:
+        raise  # refused unread whatever the file is: say so, not "not a report"
     except ReportFormatError:
         return False
