@@ -314,9 +314,9 @@ def write_import(
     result.replaced_rows = sum(n for _, n in replaced)
     result.months = [m.strftime("%Y-%m") for m in provenance.months]
     if replaced:
-        result.note = (
-            f"replaced {result.replaced_rows} stored row(s) of earlier import(s) "
-            f"#{', #'.join(str(i) for i, _ in replaced)}"
+        named = sql.rows(con, "import/imports_named", import_ids=[i for i, _ in replaced])
+        result.note = f"replaced {result.replaced_rows} stored row(s) of earlier import(s) " + ", ".join(
+            f"#{import_id} ({file_name})" for import_id, file_name in named
         )
     return import_id
 

@@ -54,7 +54,7 @@ def both_ways(tmp_path: Path, registry: Registry, *files: tuple[str, bytes], lib
     Returns (the CLI's results, the page's results, the CLI's database, the page's database).
     """
     folder = tmp_path / "files"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, data in files:
         (folder / name).write_bytes(data)
