@@ -99,7 +99,7 @@ def store(
             read_file,
             context,
             provenance,
-            Replacement("import/replaced_rows", "import/delete_replaced", key),
+            Replacement("import/replaced_rows", "import/set_aside_replaced", "import/delete_replaced", key),
             [
                 (
                     "import/insert_usage_rows",
