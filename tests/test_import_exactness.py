@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from tests.conftest import ROWS_TR, sushi_json, tabular
+from tests.conftest import FIXTURES, ROWS_TR, sushi_json, tabular
 from tests.importing import both_ways, query
 
 TOTAL_TIR = "select coalesce(sum(count), 0) from usage where metric_type = 'Total_Item_Requests'"
@@ -24,7 +24,9 @@ def refused_both_ways(tmp_path, registry, *files, message: str) -> list[dict]:
     same_both_ways(cli, page)
     assert all(r["status"] != "failed" for r in cli[:-1])
     last = cli[-1]
-    assert last["status"] == "failed" and last["error"].startswith(files[-1][0] + ":"), last
+    assert last["status"] == "failed" and last["error"].startswith(
+        (f"{files[-1][0]}:", f"{files[-1][0]}, line")
+    ), last
     assert message in last["error"], last["error"]
     for database in (cli_db, page_db):
         assert query(database, "select count(*) from imports")[0][0] == len(files) - 1
@@ -379,3 +381,28 @@ def test_a_malformed_leader_and_an_unfetched_entity_are_said(tmp_path, registry)
     assert "record 3 (line 10): &outside; (file:///etc/hostname)" in warnings
     assert any(w.startswith("1 record(s) use XML entities that refer outside the file") for w in warnings)
     assert json.dumps(cli[0]).count("/etc/hostname") == 1  # named, never read
+
+
+def test_statistics_for_a_month_after_this_one_are_refused(tmp_path, registry):
+    """The kind of the 2100 months, in OCLC statistics: activity cannot have been counted yet."""
+    ill = (FIXTURES / "oclc" / "ill_monthly_activity.xls").read_bytes().replace(b"Jan-2024", b"Jan-2100")
+    refused_both_ways(
+        tmp_path, registry, ("ill.xls", ill), message="line 8: 2 figure(s) are for months after this one"
+    )
+
+
+def test_a_record_dated_after_this_month_has_no_month(tmp_path, registry):
+    """A record's date next year (005) was taken as its month; no record is made in the future."""
+    next_year = date.today().year + 1
+    record = (
+        '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500</leader>'
+        f'<controlfield tag="001">7</controlfield><controlfield tag="005">{next_year}0601120000.0</controlfield>'
+        '<datafield tag="040" ind1=" " ind2=" "><subfield code="a">SYN-HZL</subfield></datafield>'
+        '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Dated next year</subfield></datafield>'
+        "</record></collection>"
+    )
+    cli, page, cli_db, _ = both_ways(tmp_path, registry, ("dated.xml", record.encode()))
+    same_both_ways(cli, page)
+    assert cli[0]["status"] == "imported"
+    assert any("carry no usable date" in w for w in cli[0]["warnings"])
+    assert query(cli_db, "select contributed_on from contributions") == [(None,)]

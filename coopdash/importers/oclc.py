@@ -312,6 +312,7 @@ class _Reader:
             table = self._cataloguing(rows, heading, columns)
         if not self.rows:
             raise self.fail("the table under the column headings has no data rows", heading_line)
+        self._refuse_future(table)
         self._warn_skipped()
         return OclcStatistics(
             kind="cataloguing" if report == "cataloguing" else "ill",
@@ -325,6 +326,24 @@ class _Reader:
             skipped=len(self.totals) + len(self.repeats) + len(self.notes) + self.dropped,
             warnings=self.warnings,
         )
+
+    def _refuse_future(self, table: pa.Table) -> None:
+        """A month after the current one cannot hold activity yet: its Month cells are misread or wrong."""
+        this_month = date.today().replace(day=1)
+        late = [
+            (m, line)
+            for m, line in zip(
+                table.column("month").to_pylist(), table.column("source_line").to_pylist(), strict=True
+            )
+            if m > this_month
+        ]
+        if late:
+            month, line = min(late, key=lambda pair: pair[1])
+            raise self.fail(
+                f"{len(late)} figure(s) are for months after this one (first: {month_label(month)}): no "
+                "activity can have been counted yet, so the Month cells are wrong; nothing was imported",
+                line,
+            )
 
     # --- the column headings
 
