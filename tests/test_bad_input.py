@@ -209,6 +209,11 @@ def deep_xml() -> bytes:
     return MARCXML.format("<x>" * 200_000 + "</x>" * 200_000).encode()
 
 
+def tiny_records() -> bytes:
+    """Two million records of a leader each: every one costs as much time as a real record."""
+    return b"00026nam a2200025 a 4500\x1e\x1d" * 2_000_000
+
+
 def unterminated_marc() -> bytes:
     return b"00000nam a2200000 a 4500" + b"0010009000000\x1e" + b"x" * 50_000_000
 
@@ -232,6 +237,19 @@ HOSTILE = [
     ("fields.xml", many_fields, {}, "more than 20,000 fields and subfields"),
     ("deep.xml", deep_xml, {}, "more than 20,000 fields and subfields"),
     ("unterminated.mrc", unterminated_marc, {}, "could be read"),
+    ("tiny_records.mrc", tiny_records, {}, "the file holds 2,000,000 records, over the limit of 500,000"),
+    (
+        "empty_records.xml",
+        lambda: MARCXML.format("</record><record/>" * 600_000).encode(),
+        {},
+        "600,001 records",
+    ),
+    (
+        "tags.xml",
+        lambda: MARCXML.format("<x/>" * 2_000_000).encode(),
+        {"COOPDASH_MAX_XML_TAGS": "1000000"},
+        "tags",
+    ),
 ]
 SECONDS, MEGABYTES = (
     20,

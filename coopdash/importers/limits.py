@@ -34,6 +34,12 @@ MAX_CELL_CHARS = _setting("COOPDASH_MAX_CELL_KB", 128) * 1024
 MAX_CELLS = _setting("COOPDASH_MAX_CELLS", 20_000_000)
 # Levels of nesting in a JSON document (a SUSHI report needs fewer than ten).
 MAX_JSON_DEPTH = _setting("COOPDASH_MAX_JSON_DEPTH", 64)
+# Records in one catalogue file (a 200 MB export of real records holds some 150,000; tiny
+# hostile ones would make it millions, each costing as much time as a real one).
+MAX_RECORDS = _setting("COOPDASH_MAX_RECORDS", 500_000)
+# Tags in a MARCXML file (a 200 MB export of real records has some 9 million): each costs
+# the reader a few microseconds, wherever it stands.
+MAX_XML_TAGS = _setting("COOPDASH_MAX_XML_TAGS", 12_000_000)
 # Elements in one MARCXML record (fields and subfields; an ISO 2709 record cannot hold 10,000).
 MAX_RECORD_ELEMENTS = _setting("COOPDASH_MAX_RECORD_ELEMENTS", 20_000)
 
@@ -62,6 +68,17 @@ def check_columns(count: int, file_name: str, line: int | None = None) -> None:
 def check_cells(count: int, what: str, file_name: str) -> None:
     if count > MAX_CELLS:
         raise refuse(f"{what} {count:,} cells", f"{MAX_CELLS:,}", "MAX_CELLS", file_name)
+
+
+def check_records(count: int, file_name: str) -> None:
+    if count > MAX_RECORDS:
+        raise refuse(f"the file holds {count:,} records", f"{MAX_RECORDS:,}", "MAX_RECORDS", file_name)
+
+
+def check_xml_tags(data: bytes, file_name: str) -> None:
+    tags = data.count(b"<")
+    if tags > MAX_XML_TAGS:
+        raise refuse(f"the XML holds {tags:,} tags", f"{MAX_XML_TAGS:,}", "MAX_XML_TAGS", file_name)
 
 
 def cell_too_long(file_name: str, where: str = "") -> TooLarge:

@@ -28,11 +28,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from coopdash.errors import ReportFormatError, UnknownInstitution
+from coopdash.importers import limits
 from coopdash.importers.contributions import Description, LocalRules, describe, facts_table
 from coopdash.importers.marc_records import (
     NotMarc,
     ReadStats,
     RecordProblem,
+    count_records,
     is_xml,
     read_records,
     record_starts,
@@ -132,6 +134,9 @@ def read_catalogue(
             f"--library '{library}' is not a member library (known: {', '.join(sorted(registry.libraries))})",
             file=file_name,
         )
+    if is_xml(data):
+        limits.check_xml_tags(data, file_name)
+    limits.check_records(count_records(data), file_name)
     try:
         found = _read(data, registry, rules, library)
     except NotMarc as exc:

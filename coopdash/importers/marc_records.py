@@ -41,9 +41,18 @@ from coopdash.importers.marc_types import (
     leader_problem,
     reason,
 )
-from coopdash.importers.marcxml import read_xml
+from coopdash.importers.marcxml import XML_RECORD, read_xml
 
-__all__ = ["MarcRecord", "NotMarc", "ReadStats", "RecordProblem", "flavour", "read_records", "record_starts"]
+__all__ = [
+    "MarcRecord",
+    "NotMarc",
+    "ReadStats",
+    "RecordProblem",
+    "count_records",
+    "flavour",
+    "read_records",
+    "record_starts",
+]
 
 TERMINATOR = 0x1D
 _SEPARATORS = b"\r\n\t \x00\x1a"
@@ -65,6 +74,14 @@ def _head(data: bytes) -> bytes:
 
 def is_xml(data: bytes) -> bool:
     return _head(data).startswith(b"<")
+
+
+def count_records(data: bytes) -> int:
+    """How many records the file holds, near enough, before any is read: record terminators
+    (ISO 2709) or record start tags (MARCXML)."""
+    if is_xml(data):
+        return sum(1 for _ in XML_RECORD.finditer(data))
+    return data.count(b"\x1d")
 
 
 def read_records(

@@ -32,7 +32,7 @@ from coopdash.importers.marc_types import (
     reason,
 )
 
-_XML_RECORD = re.compile(rb"<(?:[\w.-]+:)?record[\s>]")
+XML_RECORD = re.compile(rb"<(?:[\w.-]+:)?record[\s>/]")
 
 
 @dataclass
@@ -74,10 +74,12 @@ class _Handler(XmlHandler):
             self._current.entities.append(f"&{name};{source}")
 
     def characters(self, content):
-        if self._elements <= limits.MAX_RECORD_ELEMENTS:
+        if self._current is not None and self._elements <= limits.MAX_RECORD_ELEMENTS:
             super().characters(content)
 
     def startElementNS(self, name, qname, attrs):
+        if self._current is None and name[1] != "record":
+            return  # outside any record nothing is kept
         if name[1] == "record":
             self._current = _Found(self._locator.getLineNumber() if self._locator else 0, None)
             self._elements = 0
@@ -99,6 +101,8 @@ class _Handler(XmlHandler):
     def endElementNS(self, name, qname):
         element = name[1]
         current = self._current
+        if current is None and element != "record":
+            return
         if element == "record":  # pymarc drops a record it finds falsy; every record is counted here
             if current is not None and (self._record is not None or current.problem):
                 current.record = self._record
@@ -134,7 +138,7 @@ def _parse(data: bytes, handler: _Handler) -> None:
 
 def read_xml(data: bytes, stats: ReadStats) -> Iterator[MarcRecord | RecordProblem]:
     stats.format = "xml"
-    if not _XML_RECORD.search(data):
+    if not XML_RECORD.search(data):
         raise NotMarc("this XML file is not MARCXML: it has no <record> elements")
     handler = _Handler()
     try:
