@@ -73,6 +73,11 @@ def bomb(unpacked: int) -> bytes:
         ("garbage.xlsx", b"PK\x03\x04" + garbage(65536, 3), "damaged"),
         ("../../etc/passwd", garbage(4096, 4), "passwd"),
         ("empty.csv", b"", "empty.csv"),
+        (  # it was read, then refused by the database as "a fault"
+            "tally.csv",
+            b"Institution: Zhejiang Library\nMonth,Borrowed,Lent\nJan-2024,12,40\n",
+            "gives only borrowing requests, not borrowing filled and unfilled",
+        ),
     ],
 )
 def test_a_bad_file_gets_a_clear_message_and_changes_nothing(live, registry, name, data, message):
@@ -167,6 +172,11 @@ def wide_statistics() -> bytes:
     ).encode()
 
 
+def many_statistics_rows() -> bytes:
+    """An ILL export of 300,000 lines: the statistics reader takes some 60 microseconds a line."""
+    return ("Institution: Zhejiang Library\nMonth\tBorrowing Requests\n" + "Jan-2024\t1\n" * 300_000).encode()
+
+
 def long_header_field() -> bytes:
     """A 60 MB header field (the csv module's refusal was reported as a fault in coopdash)."""
     return tabular(header={"Created_By": "x" * 60_000_000}).encode()
@@ -222,6 +232,7 @@ def unterminated_marc() -> bytes:
 HOSTILE = [
     ("wide.tsv", wide_counter, {}, "a row has 1,000,006 columns, over the limit of 2,000"),
     ("wide_statistics.tsv", wide_statistics, {}, "a row has 1,000,002 columns"),
+    ("ill_lines.tsv", many_statistics_rows, {}, "the file has 300,002 lines, over the limit of 200,000"),
     ("long_field.tsv", long_header_field, {}, "longer than 131,072 characters"),
     ("long_title.tsv", long_title, {}, "a cell at line 15 is longer than 131,072 characters"),
     ("deep.json", deep_json, {}, "the JSON is nested 100,001 levels deep, over the limit of 64"),

@@ -34,6 +34,9 @@ MAX_CELL_CHARS = _setting("COOPDASH_MAX_CELL_KB", 128) * 1024
 MAX_CELLS = _setting("COOPDASH_MAX_CELLS", 20_000_000)
 # Levels of nesting in a JSON document (a SUSHI report needs fewer than ten).
 MAX_JSON_DEPTH = _setting("COOPDASH_MAX_JSON_DEPTH", 64)
+# Lines of an OCLC statistics export, read one by one in Python (some 60 microseconds each):
+# a year's request list of a large library has tens of thousands.
+MAX_STATISTICS_ROWS = _setting("COOPDASH_MAX_STATISTICS_ROWS", 200_000)
 # Records in one catalogue file (a 200 MB export of real records holds some 150,000; tiny
 # hostile ones would make it millions, each costing as much time as a real one).
 MAX_RECORDS = _setting("COOPDASH_MAX_RECORDS", 500_000)
@@ -68,6 +71,13 @@ def check_columns(count: int, file_name: str, line: int | None = None) -> None:
 def check_cells(count: int, what: str, file_name: str) -> None:
     if count > MAX_CELLS:
         raise refuse(f"{what} {count:,} cells", f"{MAX_CELLS:,}", "MAX_CELLS", file_name)
+
+
+def check_statistics_rows(count: int, file_name: str) -> None:
+    if count > MAX_STATISTICS_ROWS:
+        raise refuse(
+            f"the file has {count:,} lines", f"{MAX_STATISTICS_ROWS:,}", "MAX_STATISTICS_ROWS", file_name
+        )
 
 
 def check_records(count: int, file_name: str) -> None:

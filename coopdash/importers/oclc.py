@@ -113,11 +113,13 @@ def read_oclc_statistics(data: bytes, file_name: str) -> OclcStatistics:
         raise _not_delimited(data, fmt, file_name)
     if fmt in ("xlsx", "xls"):
         rows: Iterable[Row] = _workbook_rows(data, file_name, fmt)
+        limits.check_statistics_rows(len(rows), file_name)
         encoding = ""
     else:
         content, encoding = sniff.decode_text(data, file_name)
         if "\n" not in content and "\r" in content:
             content = content.replace("\r", "\n")
+        limits.check_statistics_rows(content.count("\n"), file_name)
         delimiter = _delimiter(content)
         fmt = "tsv" if delimiter == "\t" else "csv"
         rows = _text_rows(content, delimiter, file_name)
@@ -473,8 +475,10 @@ class _Reader:
             given = [what for what in _COUNTS if f"{role}_{what}" in columns]
             if len(given) < 2:
                 missing = " and ".join(what for what in _COUNTS if what not in given)
-                self.warnings.append(
-                    f"the file gives only {role} {given[0]}, so {role} {missing} are left empty"
+                raise self.fail(
+                    f"the file gives only {role} {given[0]}, not {role} {missing}: the dashboard needs two "
+                    f"of requests, filled and unfilled for each role (the fill rates are filled over "
+                    "requests), so nothing was imported; export the report with its Filled column"
                 )
         figures = [name for name in columns if name in ILL_COLUMNS]
         found: dict[tuple, _IllFigures] = {}
