@@ -3,11 +3,19 @@
 -- many with different values, and the first of each (its line, the line it repeats, the item,
 -- metric, month and the two counts). The same count twice is kept once; different counts
 -- refuse the file, since either may be the right one (coopdash/loaders/counter.py).
-with cells as (
+with twice as (  -- items and metrics given in more than one row: few, and found on the rows alone
+    select item_key, metric_type
+    from stage_rows
+    where row_class = 'data'
+    group by item_key, metric_type
+    having count(*) > 1
+),
+cells as (
     select r.item_key, r.metric_type, c.month, c.count, r.source_line, r.item_name, c.row_id
-    from stage_counts as c
-    join stage_rows as r using (row_id)
-    where c.count is not null
+    from stage_rows as r
+    join twice using (item_key, metric_type)
+    join stage_counts as c using (row_id)
+    where r.row_class = 'data' and c.count is not null
 ),
 repeated as (
     select
