@@ -20,6 +20,16 @@ def data_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(year) for (year,) in sql.rows(con, "data_years")]
 
 
+COMPLETE_SHARE = 0.5  # of the libraries with any data: how many must have a month for it to count
+
+
+def default_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The year the year filter starts on: that of the latest month most libraries have data for
+    (queries/default_year.sql), not that of the latest month any one file mentions."""
+    year = sql.scalar(con, "default_year", share=COMPLETE_SHARE)
+    return None if year is None else int(year)
+
+
 HISTORY_SHOWN = 1000  # files listed; the imports table holds them all
 
 

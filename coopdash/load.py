@@ -119,9 +119,11 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Replacement:
-    """Which stored rows a new file replaces: a query counting them per import, one deleting them."""
+    """Which stored rows a new file replaces: a query counting them per import, one setting them
+    aside (replaced_* tables, so that rolling the new file back restores them), one deleting them."""
 
     count_query: str
+    set_aside_query: str
     delete_query: str
     params: dict
 
@@ -278,7 +280,7 @@ def write_import(
     inserts: list[tuple[str, dict]],
     result: ImportResult,
 ) -> int:
-    """The one transaction of an import: provenance, replaced rows out, new rows in.
+    """The one transaction of an import: provenance, replaced rows set aside, new rows in.
 
     `inserts` are (query, params) run in order, given the new import_id when they
     ask for it; the staged data they read must already be in temp tables. Fills
@@ -298,7 +300,9 @@ def write_import(
             replaced_imports=[i for i, _ in replaced],
             imported_by=context.imported_by or _user(),
         )
-        sql.execute(con, replacement.delete_query, **replacement.params)
+        if replaced:
+            sql.execute(con, replacement.set_aside_query, import_id=import_id, **replacement.params)
+            sql.execute(con, replacement.delete_query, **replacement.params)
         for earlier_id, rows in replaced:
             sql.execute(con, "import/mark_superseded", import_id=earlier_id, rows=rows)
         for query, params in inserts:
@@ -317,9 +321,9 @@ def write_import(
     result.replaced_rows = sum(n for _, n in replaced)
     result.months = [m.strftime("%Y-%m") for m in provenance.months]
     if replaced:
-        result.note = (
-            f"replaced {result.replaced_rows} stored row(s) of earlier import(s) "
-            f"#{', #'.join(str(i) for i, _ in replaced)}"
+        named = sql.rows(con, "import/imports_named", import_ids=[i for i, _ in replaced])
+        result.note = f"replaced {result.replaced_rows} stored row(s) of earlier import(s) " + ", ".join(
+            f"#{import_id} ({file_name})" for import_id, file_name in named
         )
     return import_id
 

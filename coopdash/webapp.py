@@ -252,8 +252,19 @@ SCALES = ("total", "per_10k")
 def shared_filters(lang: str) -> Filters:
     """The entry's sidebar filters, kept (by key) while the reader moves between pages."""
     years = query(coverage.data_years)
+    default = query(coverage.default_year)
     sidebar = st.sidebar
-    year = sidebar.selectbox(t("filter.year", lang), years, key="year") if years else None
+    year = (
+        sidebar.selectbox(
+            t("filter.year", lang),
+            years,
+            index=years.index(default) if default in years else 0,
+            help=t("filter.year_help", lang, share=f"{coverage.COMPLETE_SHARE:.0%}"),
+            key="year",
+        )
+        if years
+        else None
+    )
     metric = sidebar.selectbox(
         t("filter.metric", lang),
         list(uptake.MEASURES),

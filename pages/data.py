@@ -48,6 +48,7 @@ if st.button(t("data.rollback_go", lang), disabled=not (chosen is not None and s
                 import_id=done.import_id,
                 file=done.file_name,
                 rows=f"{done.rows_removed:,}",
+                restored=f"{done.rows_restored:,}",
             ),
             icon=":material/undo:",
         )

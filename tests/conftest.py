@@ -94,7 +94,11 @@ def title_report(path: Path, titles: int, *, year: int = 2022, header: dict | No
     """A valid R5 TR of `titles` books with one use in each month of `year`, written row by row:
     the large imports of the kill test, the load test and bench/load.py."""
     names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    header = {"Reporting_Period": f"Begin_Date={year}-01-01; End_Date={year}-12-31", **(header or {})}
+    header = {
+        "Reporting_Period": f"Begin_Date={year}-01-01; End_Date={year}-12-31",
+        "Created": f"{year + 1}-01-05T10:00:00Z",
+        **(header or {}),
+    }
     with path.open("w") as out:
         out.write(tabular(header=header, months=[f"{name}-{year}" for name in names], rows=[]))
         for n in range(titles):

@@ -83,20 +83,6 @@ def test_release_unknown(raw):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Begin_Date=2022-01-01; End_Date=2022-12-31", (date(2022, 1, 1), date(2022, 12, 31))),
-        ("Begin_Date=2022-01-01;End_Date=2022-06-30", (date(2022, 1, 1), date(2022, 6, 30))),
-        ("begin_date = 2022-01; end_date = 2022-03", (date(2022, 1, 1), date(2022, 3, 1))),
-        ("", (None, None)),
-        ("Begin_Date=2022-13-01", (None, None)),
-    ],
-)
-def test_reporting_period(raw, expected):
-    assert f.parse_period(raw) == expected
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
         ("ISNI:1234123412341234", [("ISNI", "1234123412341234")]),
         ("ISIL:CN-123; Proprietary:ebsco:s1234", [("ISIL", "CN-123"), ("Proprietary", "ebsco:s1234")]),
         ("OCLC:ZJL|ROR:abc", [("OCLC", "ZJL"), ("ROR", "abc")]),

@@ -412,13 +412,14 @@ def test_ragged_rows_and_blank_lines_keep_exact_line_numbers(tmp_path, con, regi
     assert con.execute("select max(source_line) from usage").fetchone()[0] == 21
 
 
-def test_repeated_rows_are_flagged(tmp_path, con, registry):
+def test_a_row_given_twice_is_counted_once(tmp_path, con, registry):
     rows = ROWS_TR + [ROWS_TR[2]]
     result = imported(con, registry, write(tmp_path, "repeat.tsv", tabular(rows=rows)))
-    assert (
-        "1 row(s) repeat an item and metric given before (first: line 21 repeats line 17, 'Journal A' Total_Item_Requests)"
-        in " ".join(result.warnings)
-    )
+    assert stored_sums(con) == EXPECTED
+    assert result.warnings == [
+        "3 count(s) are given twice for the same item, metric and month with the same value (first: line 21 "
+        "repeats line 17: 'Journal A' Total_Item_Requests Jan-2022, 8 and 8); each was counted once"
+    ]
 
 
 # February of one book, consistent with every rule; each case below changes one count.

@@ -3,9 +3,11 @@
 import pandas as pd
 import pytest
 
-from coopdash import coverage
+from coopdash import coverage, uploads
 from coopdash.coverage import gaps
 from coopdash.filters import OTHERS, largest, leading_codes, with_rest
+from coopdash.load import ImportContext
+from tests.conftest import ROWS_TR, app, tabular
 
 
 def covered(months: dict[str, list[str]]) -> pd.DataFrame:
@@ -68,3 +70,39 @@ def test_a_source_none_of_the_shown_libraries_has_draws_an_empty_matrix():
     empty = covered({})
     figure = coverage_matrix(empty, label={"a": "A", "b": "B"}, value_label="Reports")
     assert list(figure.data[0].y) == ["A", "B"]
+
+
+def test_the_default_year_is_that_of_the_latest_month_most_libraries_have(con):
+    """A month only one library has reached (or a misdated one) does not move every reader to its year."""
+    three = {code: ["2022-11-01", "2022-12-01"] for code in ("hangzhou", "ningbo", "wenzhou")}
+    stored_gaps(con, three, "ill", [])
+    stored_gaps(con, {"hangzhou": ["2023-01-01"], "ningbo": ["2100-01-01"]}, "ill", [])
+    assert coverage.data_years(con)[:2] == [2100, 2023]  # every year can still be chosen
+    assert coverage.default_year(con) == 2022
+    stored_gaps(con, {"wenzhou": ["2023-01-01"]}, "ill", [])  # now two of three have January 2023
+    assert coverage.default_year(con) == 2023
+
+
+def test_the_year_filter_starts_on_the_default_year(tmp_path, registry, monkeypatch):
+    files = [
+        uploads.Upload(f"{library}.tsv", tabular(header={"Institution_Name": name}).encode())
+        for library, name in (
+            ("h", "Hangzhou Public Library"),
+            ("n", "Ningbo Library"),
+            ("w", "Wenzhou Library"),
+        )
+    ]
+    january = tabular(
+        header={"Reporting_Period": "Begin_Date=2023-01-01; End_Date=2023-01-31", "Created": "2023-02-03"},
+        months=["Jan-2023"],
+        rows=[row[:7] for row in ROWS_TR],
+    )
+    files.append(uploads.Upload("jan2023.tsv", january.encode()))
+    database = tmp_path / "three.duckdb"
+    done = uploads.apply(database, files, ImportContext(registry))
+    assert [r.status for r in done] == ["imported"] * 4
+
+    at = app(database, monkeypatch)
+
+    assert at.selectbox(key="year").options == ["2023", "2022"]
+    assert at.selectbox(key="year").value == 2022  # one library of three has January 2023

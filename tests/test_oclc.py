@@ -148,16 +148,12 @@ def test_unfilled_worked_out_from_requests_and_filled_and_requests_from_filled_a
     assert result.warnings == []
 
 
-def test_requests_alone_leave_filled_and_unfilled_empty_and_say_so():
-    result = read_lines("Month,Borrowed,Lent", "Jan-2024,12,40", name="simple.csv")
-    assert [(r["role"], r["requests"], r["filled"], r["unfilled"]) for r in records(result)] == [
-        ("borrowing", 12, None, None),
-        ("lending", 40, None, None),
-    ]
-    assert result.warnings == [
-        "the file gives only borrowing requests, so borrowing filled and unfilled are left empty",
-        "the file gives only lending requests, so lending filled and unfilled are left empty",
-    ]
+def test_requests_alone_are_refused_in_words():
+    """They were read with filled and unfilled empty, which the database then refused as a fault."""
+    with pytest.raises(
+        ReportFormatError, match="the file gives only borrowing requests, not borrowing filled and unfilled"
+    ):
+        read_lines("Month,Borrowed,Lent", "Jan-2024,12,40", name="simple.csv")
 
 
 def test_repeated_month_is_added_up_with_turnaround_weighted_by_filled_and_a_warning():

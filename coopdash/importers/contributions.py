@@ -51,6 +51,7 @@ FACTS = (
 _NO_TEXT = " /:;=,.[]\x88\x89\x98\x9c"  # ISBD punctuation, brackets, non-sort markers
 _LANGUAGE = re.compile(r"[a-z]{3}")
 _THIS_YEAR = date.today().year  # pivot for 008's two-digit years
+_THIS_MONTH = (date.today().year, date.today().month)  # no record is made later (read once a process)
 
 
 class RulesError(CoopdashError):
@@ -135,7 +136,8 @@ def _month_yyyymm(text: str) -> date | None:
 
 
 def _month(year: int, month: int) -> date | None:
-    if 1 <= month <= 12 and 1900 <= year <= _THIS_YEAR + 1:
+    """The month, if a record can have been made in it: from 1900 up to this month."""
+    if 1 <= month <= 12 and 1900 <= year and (year, month) <= _THIS_MONTH:
         return date(year, month, 1)
     return None
 

@@ -9,15 +9,17 @@ message naming the file and the problem.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from coopdash import counter_spec
 from coopdash.errors import NoReportInFile, ReportFormatError, UnsupportedReport
+from coopdash.importers import counter_dates, counter_months, limits, sniff
 from coopdash.importers import counter_fields as fields
-from coopdash.importers import sniff
 from coopdash.importers.counter_json import read_json
 from coopdash.importers.counter_tabular import TabularParts, read_text, read_workbook
 from coopdash.sample import SYNTHETIC_MARKER
@@ -90,6 +92,8 @@ def _text(value: object) -> str:
 
 def assemble(parts: TabularParts, file_name: str) -> CounterReport:
     header = parts.header
+    position = {"json": "item", "xlsx": "row", "xls": "row"}.get(parts.format, "line")
+    limits.check_cell_lengths([*header.values(), *parts.heading], parts.body, position, file_name)
     warnings = list(parts.warnings)
     if parts.encoding.startswith(("gb18030", "utf-16")):
         warnings.append(
@@ -99,11 +103,13 @@ def assemble(parts: TabularParts, file_name: str) -> CounterReport:
     report_id = _report_id(header, release, file_name, warnings)
     spec = counter_spec.REPORTS[report_id]
     names, months, headings = _columns(parts.heading, file_name, warnings)
+    others = [f"c{i}" for i in range(len(parts.heading)) if f"c{i}" not in names]
     if parts.body.num_rows or parts.format != "json":  # a JSON report of nothing has no columns
         _check_family(spec, headings, file_name)
 
     exceptions = fields.parse_exceptions(_text(header.get("Exceptions")))
-    begin, end = fields.parse_period(_text(header.get("Reporting_Period")))
+    written = _text(header.get("Reporting_Period"))
+    begin, end = counter_dates.parse_period(written)
     months_in_columns = [m for m, _ in months]
     if begin is None or end is None:
         if not months_in_columns:
@@ -112,10 +118,12 @@ def assemble(parts: TabularParts, file_name: str) -> CounterReport:
             )
         begin = begin or months_in_columns[0]
         end = end or _month_end(months_in_columns[-1])
-        warnings.append(
-            f"the header gives no complete Reporting_Period; taken from the month columns "
-            f"({begin.isoformat()} to {end.isoformat()})"
+        given = (
+            f"Reporting_Period '{written}' could not be read"
+            if written
+            else "the header gives no Reporting_Period"
         )
+        warnings.append(f"{given}; taken from the month columns ({begin.isoformat()} to {end.isoformat()})")
     if end < begin:
         raise ReportFormatError(f"Reporting_Period ends ({end}) before it begins ({begin})", file=file_name)
     period = fields.month_range(begin, end)
@@ -142,11 +150,6 @@ def assemble(parts: TabularParts, file_name: str) -> CounterReport:
         )
         covered = sorted(set(covered) | set(outside))
 
-    renamed = [names.get(f"c{i}", f"ignored_{i}") for i in range(len(parts.heading))]
-    columns = {new: table.column(f"c{i}") for i, new in enumerate(renamed) if not new.startswith("ignored_")}
-    columns["source_line"] = table.column("source_line")
-    table = pa.table(columns)
-
     if exceptions:
         warnings.append("the provider reported exception(s): " + "; ".join(exceptions))
         if table.num_rows == 0 and any(_NOT_A_REPORT.match(e) for e in exceptions):
@@ -156,6 +159,21 @@ def assemble(parts: TabularParts, file_name: str) -> CounterReport:
                 + " (nothing was imported, so no month is overwritten with zeros)",
                 file=file_name,
             )
+    month_columns = {_month_of(name): column for column, name in names.items() if name.startswith("m_")}
+    covered = counter_months.settle(
+        covered,
+        period,
+        counter_months.MonthCounts.of(table, month_columns),
+        counter_dates.parse_created(header.get("Created")),
+        date.today(),
+        exceptions,
+        file_name,
+        warnings,
+    )
+    for month, column in month_columns.items():
+        if month not in covered:
+            del names[column]  # its cells are not imported
+    table = _renamed(table, names, others)
     return CounterReport(
         file_name=file_name,
         format=parts.format,
@@ -172,10 +190,28 @@ def assemble(parts: TabularParts, file_name: str) -> CounterReport:
         created_by=_text(header.get("Created_By")),
         exceptions=exceptions,
         table=table,
-        position={"json": "item", "xlsx": "row", "xls": "row"}.get(parts.format, "line"),
+        position=position,
         blank_rows=parts.blank_rows,
         warnings=warnings,
     )
+
+
+def _month_of(name: str) -> date:
+    """The month of a storage name 'm_2022_01'."""
+    return date(int(name[2:6]), int(name[7:9]), 1)
+
+
+def _renamed(table: pa.Table, names: dict[str, str], others: list[str]) -> pa.Table:
+    """The body with its columns under their storage names. The columns that are not COUNTER's
+    (`others`) are kept only as `unlisted`, the text of them all, so that two rows they tell
+    apart are never taken for one item given twice."""
+    columns = {name: table.column(column) for column, name in names.items()}
+    if others:
+        columns["unlisted"] = pc.binary_join_element_wise(
+            *[pc.fill_null(table.column(column), "") for column in others], "\x1f"
+        )
+    columns["source_line"] = table.column("source_line")
+    return pa.table(columns)
 
 
 def _report_id(header: dict, release: str, file_name: str, warnings: list[str]) -> str:
@@ -225,6 +261,7 @@ def _columns(heading: list[object], file_name: str, warnings: list[str]):
     months: list[tuple[date, str]] = []
     odd_months: list[tuple[object, date]] = []
     unknown = []
+    unreadable = []
     for index, cell in enumerate(heading):
         column = f"c{index}"
         canonical = fields.canonical_column(cell)
@@ -247,8 +284,18 @@ def _columns(heading: list[object], file_name: str, warnings: list[str]):
                     )
                 names[column] = name
                 months.append((month, column))
+            elif _text(cell) and (months or _looks_like_month(cell)):
+                unreadable.append((index, cell))
             elif _text(cell):
                 unknown.append(_text(cell))
+    if unreadable:
+        shown = ", ".join(f"'{_shown(cell)}' (column {index + 1})" for index, cell in unreadable[:5])
+        raise ReportFormatError(
+            f"{len(unreadable)} column heading(s) among the months cannot be read as a month: {shown}. "
+            "Nothing was imported, so no month is replaced in part; correct the heading(s) and import again "
+            "(months from 1990 to 2100 are read, in forms such as Jan-2022, 2022-01 or 2022年1月)",
+            file=file_name,
+        )
     used = list(names.values())
     twice = sorted({n for n in used if used.count(n) > 1})
     if twice:
@@ -265,6 +312,20 @@ def _columns(heading: list[object], file_name: str, warnings: list[str]):
         )
     months.sort()
     return names, months, headings
+
+
+# A heading that was meant as a month: a year in it, or a word and a two-digit year ('Jal-22').
+_MONTH_LIKE = re.compile(r"(?<!\d)(19|20|21)\d\d(?!\d)|^[^\W\d_]{3,9}\.?[\s\-/.]*\d\d$")
+
+
+def _looks_like_month(cell: object) -> bool:
+    if isinstance(cell, (date, datetime)):
+        return True  # a date cell outside the months read
+    return bool(_MONTH_LIKE.search(unicodedata.normalize("NFKC", str(cell)).strip()))
+
+
+def _shown(cell: object) -> str:
+    return cell.isoformat() if isinstance(cell, (date, datetime)) else _text(cell)
 
 
 def _check_family(spec: counter_spec.ReportSpec, headings: set[str], file_name: str) -> None:

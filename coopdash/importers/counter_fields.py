@@ -139,16 +139,6 @@ def report_id_from_name(name: str) -> str | None:
     return None
 
 
-def parse_period(raw: str) -> tuple[date | None, date | None]:
-    """'Begin_Date=2022-01-01; End_Date=2022-12-31' -> (2022-01-01, 2022-12-31)."""
-    found: dict[str, date] = {}
-    for name, value in re.findall(r"(Begin_Date|End_Date)\s*=\s*([0-9][0-9\-/]*)", raw or "", re.I):
-        parsed = parse_date(value)
-        if parsed:
-            found[name.lower()] = parsed
-    return found.get("begin_date"), found.get("end_date")
-
-
 def parse_date(value: object) -> date | None:
     """A full date or a 'yyyy-mm' month (first or last day left to the caller)."""
     if isinstance(value, datetime):

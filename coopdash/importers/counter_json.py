@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from coopdash import counter_spec
 from coopdash.errors import NoReportInFile, ReportFormatError
-from coopdash.importers import sniff
+from coopdash.importers import limits, sniff
 from coopdash.importers.counter_fields import parse_date
 from coopdash.importers.counter_tabular import TabularParts, cell_text
 
@@ -50,8 +50,10 @@ _ZERO_USAGE = {"3030"}  # "No Usage Available for Requested Dates": a report of 
 
 def read_json(data: bytes, file_name: str) -> TabularParts:
     text, encoding = sniff.decode_text(data, file_name)
+    limits.check_json(data if encoding.startswith("utf-8") else text.encode("utf-8"), file_name)
+    repeated: list[tuple[str, object, object]] = []
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=lambda pairs: _object(pairs, repeated))
     except json.JSONDecodeError as exc:
         raise ReportFormatError(
             f"the JSON is not well-formed ({exc.msg} at line {exc.lineno}, column {exc.colno})",
@@ -61,7 +63,7 @@ def read_json(data: bytes, file_name: str) -> TabularParts:
     header_json = report.get("Report_Header") or {}
     if not isinstance(header_json, dict):
         raise ReportFormatError("Report_Header is not an object", file=file_name)
-    warnings = []
+    warnings = _repeated_keys(repeated, file_name)
     if path:
         warnings.append(f"the report was wrapped in an envelope ({' > '.join(path)}); it was unwrapped")
     header = _header(header_json)
@@ -77,7 +79,42 @@ def read_json(data: bytes, file_name: str) -> TabularParts:
             raise ReportFormatError(f"Report_Items entry {number} is not an object", file=file_name)
         expand = _r51_rows if r51 else _r5_rows
         rows.extend((number, *row) for row in expand(item, file_name, number))
-    return _parts(header, rows, encoding, warnings)
+    return _parts(header, rows, encoding, warnings, file_name)
+
+
+def _object(pairs: list[tuple[str, object]], repeated: list) -> dict:
+    """A JSON object; a key it gives twice (json.loads would keep the last silently) is noted."""
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        found = {}
+        for key, value in pairs:
+            if key in found:
+                repeated.append((key, found[key], value))
+            else:
+                found[key] = value
+    return found
+
+
+def _repeated_keys(repeated: list[tuple[str, object, object]], file_name: str) -> list[str]:
+    """A key given twice in one object ('2022-01' of one metric): the rule for an item, metric and
+    month given twice in any form. The same value twice is counted once, with a warning; two
+    different values are refused, since either may be the right one."""
+    differing = [(key, a, b) for key, a, b in repeated if a != b]
+    if differing:
+        key, a, b = differing[0]
+        raise ReportFormatError(
+            f"{len(differing)} key(s) are given twice in one object with different values (first: "
+            f"'{key}': {json.dumps(a)[:40]} and {json.dumps(b)[:40]}); which is right cannot be known, "
+            "so nothing was imported",
+            file=file_name,
+        )
+    if repeated:
+        key, a, _ = repeated[0]
+        return [
+            f"{len(repeated)} key(s) are given twice in one object with the same value (first: '{key}': "
+            f"{json.dumps(a)[:40]}); each was counted once"
+        ]
+    return []
 
 
 def _find_report(document, file_name: str) -> tuple[dict, list[str]]:
@@ -234,24 +271,42 @@ def _objects(value, what: str, file_name: str, number: int) -> list[dict]:
 
 
 def _r5_rows(item: dict, file_name: str, number: int):
+    """One row per metric; a month the item gives twice for a metric starts another row, so that the
+    rule for an item, metric and month given twice is the tabular file's (load: counter_repeated_cells)."""
     columns = _item_columns(item)
     if isinstance(item.get("Item_Parent"), dict):
         columns.update(_parent_columns(item["Item_Parent"]))
-    by_metric: dict[str, dict[str, int | str]] = defaultdict(dict)
+    by_metric: dict[str, list[dict[str, object]]] = defaultdict(list)
     for performance in _objects(item.get("Performance"), "Performance", file_name, number):
-        period = performance.get("Period")
-        month = parse_date(period.get("Begin_Date")) if isinstance(period, dict) else None
-        if month is None:
-            raise ReportFormatError(
-                f"Report_Items entry {number}: a Performance period has no valid Begin_Date", file=file_name
-            )
-        key = f"{month.year:04d}-{month.month:02d}"
+        key = _performance_month(performance.get("Period"), file_name, number)
         for instance in _objects(performance.get("Instance"), "Instance", file_name, number):
-            metric = str(instance.get("Metric_Type") or "")
-            counts = by_metric[metric]
-            counts[key] = _add(counts.get(key), instance.get("Count"))
-    for metric, counts in by_metric.items():
-        yield columns, metric, counts
+            rows = by_metric[str(instance.get("Metric_Type") or "")]
+            row = next((row for row in rows if key not in row), None)
+            if row is None:
+                rows.append(row := {})
+            row[key] = instance.get("Count")
+    for metric, rows in by_metric.items():
+        for counts in rows:
+            yield columns, metric, counts
+
+
+def _performance_month(period, file_name: str, number: int) -> str:
+    """'2022-01' for a Performance period of one month; a longer period is refused, like a tabular
+    report without month columns: spreading it over months, or filing it in one, would invent figures."""
+    begin = parse_date(period.get("Begin_Date")) if isinstance(period, dict) else None
+    if begin is None:
+        raise ReportFormatError(
+            f"Report_Items entry {number}: a Performance period has no valid Begin_Date", file=file_name
+        )
+    end = parse_date(period.get("End_Date"))
+    if end is not None and (end.year, end.month) != (begin.year, begin.month):
+        raise ReportFormatError(
+            f"Report_Items entry {number}: a Performance period runs from {begin.isoformat()} to "
+            f"{end.isoformat()}, more than one month (the report was run with Granularity=Totals): the "
+            "dashboard needs monthly counts, so export it again by month, or one file per month",
+            file=file_name,
+        )
+    return f"{begin.year:04d}-{begin.month:02d}"
 
 
 def _r51_rows(item: dict, file_name: str, number: int):
@@ -272,23 +327,16 @@ def _r51_rows(item: dict, file_name: str, number: int):
             )
         for metric, months in performance.items():
             if not isinstance(months, dict):
+                totals = " (a total for the whole period: the report was run with Granularity=Totals; export it again by month)"
                 raise ReportFormatError(
-                    f"Report_Items entry {number}: Performance of {metric} is not a month -> count object",
+                    f"Report_Items entry {number}: Performance of {metric} is not a month -> count object"
+                    + (totals if isinstance(months, (int, float, str)) else ""),
                     file=file_name,
                 )
             yield row_columns, str(metric), dict(months)
 
 
-def _add(previous, count):
-    if previous is None:
-        return count
-    try:
-        return int(previous) + int(count)
-    except (TypeError, ValueError):
-        return count
-
-
-def _parts(header: dict, rows: list, encoding: str, warnings: list[str]) -> TabularParts:
+def _parts(header: dict, rows: list, encoding: str, warnings: list[str], file_name: str) -> TabularParts:
     item_columns: list[str] = []
     months: list[str] = []
     for _, columns, _, counts in rows:
@@ -301,6 +349,7 @@ def _parts(header: dict, rows: list, encoding: str, warnings: list[str]) -> Tabu
     item_columns.sort(key=list(counter_spec.ITEM_COLUMNS).index)
     months.sort()
     heading = [*item_columns, counter_spec.METRIC_COLUMN, *months]
+    limits.check_columns(len(heading), file_name)
     data = {f"c{i}": [] for i in range(len(heading))}
     lines = []
     for number, columns, metric, counts in rows:

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 
 from coopdash import counter_spec
 from coopdash.errors import ReportFormatError, UnsupportedReport
-from coopdash.importers import sniff
+from coopdash.importers import limits, sniff
 from coopdash.importers.counter_fields import canonical_column
 from coopdash.importers.workbook import read_sheets
 
@@ -61,6 +61,7 @@ def split_header(rows, file_name: str) -> tuple[dict[str, object], list[object],
     """
     header: dict[str, object] = {}
     for index, (line, row) in enumerate(rows):
+        limits.check_columns(len(row), file_name, line)
         if index == 0 and row and isinstance(row[0], str) and _R4_TITLE.search(row[0]):
             raise UnsupportedReport(
                 f"this is a COUNTER Release 4 report ('{row[0].strip()}'), which is not supported: "
@@ -92,11 +93,11 @@ def read_text(data: bytes, file_name: str) -> TabularParts:
     if "\n" not in text and "\r" in text:
         text = text.replace("\r", "\n")
     delimiter = sniff.detect_delimiter(text, set(counter_spec.HEADER_KEYS_R51))
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(sniff.lines_of(text), delimiter=delimiter)
 
     def numbered():
         previous = 0
-        for row in reader:
+        for row in _rows(reader, file_name):
             yield previous + 1, row
             previous = reader.line_num
 
@@ -114,13 +115,25 @@ def read_text(data: bytes, file_name: str) -> TabularParts:
     width = len(heading)
     parts.body = _body_fast(body_text, delimiter, width, heading_end)
     if parts.body is None:
-        parts.body, parts.blank_rows, extra = _body_exact(body_text, delimiter, width, heading_end)
+        parts.body, parts.blank_rows, extra = _body_exact(body_text, delimiter, width, heading_end, file_name)
         if extra:
             parts.warnings.append(
                 f"{len(extra)} row(s) had cells beyond the last column heading; those cells were "
                 f"ignored (line {_lines(extra)})"
             )
     return parts
+
+
+def _rows(reader, file_name: str):
+    """The csv reader's rows; its refusals (a cell over the size limit, a stray quote) in plain words."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise limits.cell_too_long(file_name, f"line {reader.line_num}") from None
+        raise ReportFormatError(
+            f"the text cannot be split into cells ({exc})", file=file_name, line=reader.line_num
+        ) from None
 
 
 def _refuse_if_cut_short(body_text: str, delimiter: str, width: int, last_line: int, file_name: str) -> None:
@@ -172,11 +185,15 @@ def _body_fast(body_text: str, delimiter: str, width: int, heading_end: int) -> 
     return table.append_column("source_line", pa.array(range(first, first + table.num_rows), pa.int32()))
 
 
-def _body_exact(body_text: str, delimiter: str, width: int, heading_end: int):
-    """The csv module, row by row: pads short rows, reports long ones, skips blank ones."""
-    reader = csv.reader(io.StringIO(body_text), delimiter=delimiter)
-    rows, lines, extra, blank, previous = [], [], [], 0, 0
-    for row in reader:
+def _body_exact(body_text: str, delimiter: str, width: int, heading_end: int, file_name: str):
+    """The csv module, row by row: pads short rows, reports long ones, skips blank ones.
+
+    Rows become Arrow columns a batch at a time, so a large file read this way holds
+    Python strings for one batch only.
+    """
+    reader = csv.reader(sniff.lines_of(body_text), delimiter=delimiter)
+    batches, rows, lines, extra, blank, previous = [], [], [], [], 0, 0
+    for row in _rows(reader, file_name):
         line = heading_end + previous + 1
         previous = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -188,8 +205,16 @@ def _body_exact(body_text: str, delimiter: str, width: int, heading_end: int):
             row = row[:width]
         rows.append(row + [""] * (width - len(row)))
         lines.append(line)
-    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
-    return _table(columns, lines), blank, extra
+        if len(rows) * width >= _BATCH_CELLS:
+            batches.append(_table([list(column) for column in zip(*rows)], lines))
+            rows, lines = [], []
+    if rows or not batches:
+        columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
+        batches.append(_table(columns, lines))
+    return pa.concat_tables(batches), blank, extra
+
+
+_BATCH_CELLS = 1_000_000
 
 
 def _table(columns: list[list], lines: list[int]) -> pa.Table:

@@ -28,15 +28,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from coopdash.errors import ReportFormatError, UnknownInstitution
+from coopdash.importers import limits
 from coopdash.importers.contributions import Description, LocalRules, describe, facts_table
 from coopdash.importers.marc_records import (
     NotMarc,
     ReadStats,
     RecordProblem,
+    count_records,
     is_xml,
     read_records,
     record_starts,
 )
+from coopdash.importers.marc_types import Flagged
 from coopdash.registry import ROOT, Registry
 
 __all__ = ["SCHEMA", "CatalogueFile", "RecordProblem", "read_catalogue"]
@@ -110,7 +113,7 @@ class _Part:
             mine += [RecordProblem(p.number + base, p.offset, p.line, p.reason) for p in theirs]
         self.frames += other.frames
         self.read += other.read
-        self.stats.absorb(other.stats)
+        self.stats.absorb(other.stats, base)
         for name in ("flavours", "by_option", "unknown_codes"):
             getattr(self, name).update(getattr(other, name))
         self.unattributed += other.unattributed
@@ -131,6 +134,9 @@ def read_catalogue(
             f"--library '{library}' is not a member library (known: {', '.join(sorted(registry.libraries))})",
             file=file_name,
         )
+    if is_xml(data):
+        limits.check_xml_tags(data, file_name)
+    limits.check_records(count_records(data), file_name)
     try:
         found = _read(data, registry, rules, library)
     except NotMarc as exc:
@@ -351,6 +357,17 @@ def _table(records: list[tuple], facts: list[tuple], rows: list[tuple], rules: L
     return pa.table([columns[f.name] for f in SCHEMA], schema=SCHEMA)
 
 
+def _flagged(flagged: Flagged, what: str) -> list[str]:
+    """One line for a kind of flagged record, then the first of them, each with its reason."""
+    if not flagged.count:
+        return []
+    lines = [f"{flagged.count:,} record(s) {what}"]
+    lines += [f"{problem.where}: {problem.reason}" for problem in flagged.first]
+    if flagged.count > len(flagged.first):
+        lines.append(f"... and {flagged.count - len(flagged.first):,} more such record(s)")
+    return lines
+
+
 def _warnings(found: _Part, library: str | None) -> list[str]:
     stats = found.stats
     notes = []
@@ -376,6 +393,14 @@ def _warnings(found: _Part, library: str | None) -> list[str]:
         )
     for how, count in stats.encodings.most_common():
         notes.append(f"{count:,} record(s) were {how}")
+    notes += _flagged(
+        stats.bad_leaders, "have a malformed leader; they were read as given, so check their type and status"
+    )
+    notes += _flagged(
+        stats.dropped_entities,
+        "use XML entities that refer outside the file, which are never fetched: the text they stand for "
+        "is missing from the record (the entities are named below)",
+    )
     if found.by_option:
         absent, unknown = found.by_option["absent"], found.by_option["unknown"]
         why = [

@@ -19,28 +19,45 @@ handler, so each record keeps the line it starts on for messages.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import itertools
 import logging
 import re
 import threading
 import warnings
-import xml.sax
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pymarc
 from mrrc._mrrc import MARCReader as NativeReader  # mrrc's Rust reader, without its Python wrapper
 from pymarc.marc8 import marc8_to_unicode
-from pymarc.marcxml import XmlHandler, parse_xml
+
+from coopdash.importers.marc_types import (
+    Field,
+    MarcRecord,
+    NotMarc,
+    ReadStats,
+    RecordProblem,
+    from_pymarc,
+    leader_problem,
+    reason,
+)
+from coopdash.importers.marcxml import XML_RECORD, read_xml
+
+__all__ = [
+    "MarcRecord",
+    "NotMarc",
+    "ReadStats",
+    "RecordProblem",
+    "count_records",
+    "flavour",
+    "read_records",
+    "record_starts",
+]
 
 TERMINATOR = 0x1D
 _SEPARATORS = b"\r\n\t \x00\x1a"
 # A leader: length, then the fixed digits of positions 10-16 and 20-21 ("22", base address, "45").
 _LEADER = re.compile(rb"\d{5}[\x20-\x7e]{5}\d{7}[\x20-\x7e]{3}\d\d")
-_XML_RECORD = re.compile(rb"<(?:[\w.-]+:)?record[\s>]")
 _MARC21_TAGS = ("245", "040", "260", "264", "041")
 _UNIMARC_TAGS = ("200", "801", "101", "210", "690", "214")
 # pymarc reports odd indicators through logging; the import says what matters itself.
@@ -51,88 +68,20 @@ logging.getLogger("pymarc").setLevel(logging.ERROR)
 _QUIET = threading.Lock()
 
 
-@dataclass(frozen=True)
-class RecordProblem:
-    """A record that was not read (or not attributed): where it is and why."""
-
-    number: int
-    offset: int | None
-    line: int | None
-    reason: str
-
-    @property
-    def where(self) -> str:
-        place = f"line {self.line}" if self.line is not None else f"byte {self.offset}"
-        return f"record {self.number} ({place})"
-
-
-class Field:
-    """A data field decoded by pymarc (or repaired here), with the slice of mrrc's API we use."""
-
-    __slots__ = ("indicator1", "indicator2", "tag", "_subfields")
-
-    def __init__(self, tag: str, indicator1: str, indicator2: str, subfields: list[pymarc.Subfield]):
-        self.tag = tag
-        self.indicator1 = indicator1
-        self.indicator2 = indicator2
-        self._subfields = subfields
-
-    def subfields(self) -> list[pymarc.Subfield]:
-        return self._subfields
-
-    def subfields_by_code(self, code: str) -> list[str]:
-        return [s.value for s in self._subfields if s.code == code]
-
-
-@dataclass(slots=True)
-class MarcRecord:
-    """One record, whichever library read it: control fields by tag, data fields in record order.
-
-    `fields` holds mrrc fields or `Field`s; both offer `tag`, `indicator1`,
-    `indicator2`, `subfields()` (items with `.code`, `.value`) and `subfields_by_code`.
-    """
-
-    number: int
-    offset: int | None
-    line: int | None
-    raw: bytes
-    leader: str
-    control: dict[str, str]
-    fields: list
-
-    def digest(self) -> str:
-        return hashlib.sha1(self.raw, usedforsecurity=False).hexdigest()
-
-
-@dataclass
-class ReadStats:
-    """What the reader had to repair, for the import's warnings."""
-
-    format: str = "iso2709"  # or 'xml'
-    length_mismatch: int = 0
-    no_terminator: int = 0
-    salvaged: int = 0
-    encodings: Counter = field(default_factory=Counter)  # the fallbacks used, by name
-    leaders_seen: int = 0  # among the records that could not be read: is this MARC at all?
-
-    def absorb(self, other: ReadStats) -> None:
-        self.length_mismatch += other.length_mismatch
-        self.no_terminator += other.no_terminator
-        self.salvaged += other.salvaged
-        self.encodings.update(other.encodings)
-        self.leaders_seen += other.leaders_seen
-
-
-class NotMarc(Exception):
-    """The bytes are neither ISO 2709 nor MARCXML; the message says what they look like."""
-
-
 def _head(data: bytes) -> bytes:
     return data[:200].lstrip(b"\xef\xbb\xbf" + _SEPARATORS)
 
 
 def is_xml(data: bytes) -> bool:
     return _head(data).startswith(b"<")
+
+
+def count_records(data: bytes) -> int:
+    """How many records the file holds, near enough, before any is read: record terminators
+    (ISO 2709) or record start tags (MARCXML)."""
+    if is_xml(data):
+        return sum(1 for _ in XML_RECORD.finditer(data))
+    return data.count(b"\x1d")
 
 
 def read_records(
@@ -147,7 +96,7 @@ def read_records(
     if not start:
         raise NotMarc("the file is empty")
     if start.startswith(b"<"):
-        return _read_xml(data, stats)
+        return read_xml(data, stats)
     if start.startswith(b"=LDR"):
         raise NotMarc(
             "this is MARC in text form (MarcEdit .mrk), not a MARC file: export it as binary MARC (.mrc) or MARCXML"
@@ -255,6 +204,7 @@ def _read_binary(data: bytes, stats: ReadStats, n: int, base: int) -> Iterator[M
         if note is None and raw[9:10] == b"a":
             parsed = _utf8(raw)
             if parsed is not None:  # the bulk of any modern export
+                _check_leader(raw, number, base + start, stats)
                 yield MarcRecord(number, base + start, None, raw, *parsed)
                 continue
         elif note == "truncated":
@@ -283,7 +233,15 @@ def _read_binary(data: bytes, stats: ReadStats, n: int, base: int) -> Iterator[M
         if fallback:
             stats.encodings[fallback] += 1
         stats.salvaged += salvaged
+        _check_leader(raw, number, base + start, stats)
         yield MarcRecord(number, base + start, None, raw, leader, control, fields)
+
+
+def _check_leader(raw: bytes, number: int, offset: int, stats: ReadStats) -> None:
+    """A record read whole whose leader is malformed is kept, and flagged (as MARCXML's are)."""
+    fault = leader_problem(raw[:24].decode("latin-1"))
+    if fault:
+        stats.bad_leaders.add(RecordProblem(number, offset, None, fault))
 
 
 def _utf8(raw: bytes) -> tuple[str, dict, list] | None:
@@ -347,7 +305,7 @@ def decode(raw: bytes) -> tuple[str, dict, list, str | None, bool]:
         try:
             leader, control, fields = _pymarc(raw, encoding)
         except Exception as exc:  # pymarc raises many types for damaged bytes
-            errors.append(_reason(exc))
+            errors.append(reason(exc))
             continue
         return leader, control, fields, fallback, False
     if parsed is not None and parsed[2]:
@@ -386,7 +344,7 @@ def _mrrc(raw: bytes) -> tuple[str, dict, list, str] | None:
     problems = record.errors
     if not control and not fields and not problems:
         return None
-    return raw[:24].decode("latin-1"), control, fields, _reason(problems[0]) if problems else ""
+    return raw[:24].decode("latin-1"), control, fields, reason(problems[0]) if problems else ""
 
 
 def _pymarc(raw: bytes, encoding: str) -> tuple[str, dict, list]:
@@ -404,20 +362,7 @@ def _pymarc(raw: bytes, encoding: str) -> tuple[str, dict, list]:
             file_encoding="gb18030" if encoding == "gb18030" else "iso8859-1",
         )
     leader = str(record.leader)
-    return (leader[:9] + raw[9:10].decode("ascii") + leader[10:],) + _from_pymarc(record)
-
-
-def _from_pymarc(record: pymarc.Record) -> tuple[dict, list]:
-    control: dict[str, str] = {}
-    fields = []
-    for item in record.fields:
-        if item.is_control_field():
-            control.setdefault(item.tag, item.data or "")
-        else:
-            fields.append(
-                Field(item.tag, item.indicator1 or " ", item.indicator2 or " ", list(item.subfields))
-            )
-    return control, fields
+    return (leader[:9] + raw[9:10].decode("ascii") + leader[10:],) + from_pymarc(record)
 
 
 def _marc8_fields(fields: list) -> list:
@@ -440,13 +385,6 @@ def _marc8_fields(fields: list) -> list:
     ]
 
 
-def _reason(exc: BaseException) -> str:
-    """A library's error as a phrase, without its own record counter."""
-    text = re.sub(r"^\[record \d+\]\s*", "", str(exc)).strip()
-    text = re.sub(r"\s*\(byte 0x[0-9a-f]+ / (\d+)\)$", r" (at byte \1 of the record)", text)
-    return text or re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).lower()
-
-
 # ---------------------------------------------------------------- MARC 21 or UNIMARC
 
 
@@ -463,101 +401,3 @@ def flavour(control: dict, fields: list, leader: str) -> str:
         return "marc21" if marc21 > unimarc else "unimarc"
     # UNIMARC's leader/08 is the hierarchical level (0, 1, 2); MARC 21's is blank or 'a'.
     return "unimarc" if leader[8:9] in ("0", "1", "2") else "marc21"
-
-
-# ---------------------------------------------------------------- MARCXML
-
-
-class _Handler(XmlHandler):
-    """pymarc's SAX handler, keeping each record's line and surviving a damaged element."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[tuple[int, pymarc.Record | None, str]] = []
-        self._locator = None
-        self._line = 0
-        self._problem = ""
-
-    def setDocumentLocator(self, locator):
-        self._locator = locator
-
-    def startElementNS(self, name, qname, attrs):
-        if name[1] == "record":
-            self._line = self._locator.getLineNumber() if self._locator else 0
-            self._problem = ""
-        try:
-            super().startElementNS(name, qname, attrs)
-        except Exception as exc:  # a missing attribute, an odd tag: this record only
-            self._problem = self._problem or f"<{name[1]}> is malformed ({_reason(exc)})"
-            self._field = None
-
-    def endElementNS(self, name, qname):
-        element = name[1]
-        if element == "record":  # pymarc drops a record it finds falsy; every record is counted here
-            if self._record is not None or self._problem:
-                self.found.append((self._line, self._record, self._problem))
-            self._record = None
-            self._text = []
-            return
-        if element == "leader" and self._record is not None:
-            self._record.leader = pymarc.Leader("".join(self._text).ljust(24)[:24])
-            self._text = []
-            return
-        try:
-            super().endElementNS(name, qname)
-        except Exception as exc:  # as above
-            self._problem = self._problem or f"<{element}> is malformed ({_reason(exc)})"
-            self._field = None
-
-
-def _read_xml(data: bytes, stats: ReadStats) -> Iterator[MarcRecord | RecordProblem]:
-    stats.format = "xml"
-    if not _XML_RECORD.search(data):
-        raise NotMarc("this XML file is not MARCXML: it has no <record> elements")
-    handler = _Handler()
-    broken = None
-    try:
-        parse_xml(io.BytesIO(data), handler)
-    except xml.sax.SAXParseException as exc:
-        broken = exc
-    found = handler.found
-    if broken is not None:
-        found = _recover_xml(data, broken)
-    yield from _xml_records(found, stats)
-
-
-def _xml_records(found, stats: ReadStats) -> Iterator[MarcRecord | RecordProblem]:
-    for number, (line, record, problem) in enumerate(found, 1):
-        if record is None or problem:
-            yield RecordProblem(number, None, line, problem or "the record is empty")
-            continue
-        control, fields = _from_pymarc(record)
-        if not control and not fields:
-            yield RecordProblem(number, None, line, "the record has no fields")
-            continue
-        yield MarcRecord(number, None, line, str(record).encode("utf-8"), str(record.leader), control, fields)
-
-
-def _recover_xml(data: bytes, broken: xml.sax.SAXParseException) -> list:
-    """The XML is not well-formed: read each <record> element on its own, so one bad record costs one."""
-    text = data.decode("utf-8", "replace")
-    pattern = re.compile(r"<(?:([\w.-]+):)?record[\s>].*?</(?:[\w.-]+:)?record\s*>", re.S)
-    found = []
-    prefixes = set(re.findall(r"xmlns:([\w.-]+)=", text[:4000]))
-    declarations = " ".join(f'xmlns:{p}="urn:coopdash:any"' for p in sorted(prefixes))
-    line, counted = 1, 0
-    for match in pattern.finditer(text):
-        line += text.count("\n", counted, match.start())
-        counted = match.start()
-        chunk = f"<collection {declarations}>{match.group(0)}</collection>".encode()
-        handler = _Handler()
-        try:
-            parse_xml(io.BytesIO(chunk), handler)
-        except xml.sax.SAXParseException as exc:
-            found.append((line, None, f"the XML of this record is malformed ({exc.getMessage()})"))
-            continue
-        for _, record, problem in handler.found:
-            found.append((line, record, problem))
-    if not found:
-        raise NotMarc(f"the XML is malformed at line {broken.getLineNumber()}: {broken.getMessage()}")
-    return found

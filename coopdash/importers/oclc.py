@@ -11,7 +11,6 @@ accepted are specified in docs/oclc_statistics.md.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from datetime import date
 import pyarrow as pa
 
 from coopdash.errors import ReportFormatError
-from coopdash.importers import sniff
+from coopdash.importers import limits, sniff
 from coopdash.importers.counter_fields import month_label
 from coopdash.importers.oclc_fields import (
     ACTIVITIES,
@@ -114,11 +113,13 @@ def read_oclc_statistics(data: bytes, file_name: str) -> OclcStatistics:
         raise _not_delimited(data, fmt, file_name)
     if fmt in ("xlsx", "xls"):
         rows: Iterable[Row] = _workbook_rows(data, file_name, fmt)
+        limits.check_statistics_rows(len(rows), file_name)
         encoding = ""
     else:
         content, encoding = sniff.decode_text(data, file_name)
         if "\n" not in content and "\r" in content:
             content = content.replace("\r", "\n")
+        limits.check_statistics_rows(content.count("\n"), file_name)
         delimiter = _delimiter(content)
         fmt = "tsv" if delimiter == "\t" else "csv"
         rows = _text_rows(content, delimiter, file_name)
@@ -140,13 +141,16 @@ def _not_delimited(data: bytes, fmt: str, file_name: str) -> ReportFormatError:
 
 
 def _text_rows(content: str, delimiter: str, file_name: str) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    reader = csv.reader(sniff.lines_of(content), delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
+            limits.check_columns(len(cells), file_name, line)
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise limits.cell_too_long(file_name, f"line {line}") from None
         raise ReportFormatError(
             f"the text cannot be split into cells ({exc})", file=file_name, line=line
         ) from None
@@ -310,6 +314,7 @@ class _Reader:
             table = self._cataloguing(rows, heading, columns)
         if not self.rows:
             raise self.fail("the table under the column headings has no data rows", heading_line)
+        self._refuse_future(table)
         self._warn_skipped()
         return OclcStatistics(
             kind="cataloguing" if report == "cataloguing" else "ill",
@@ -323,6 +328,24 @@ class _Reader:
             skipped=len(self.totals) + len(self.repeats) + len(self.notes) + self.dropped,
             warnings=self.warnings,
         )
+
+    def _refuse_future(self, table: pa.Table) -> None:
+        """A month after the current one cannot hold activity yet: its Month cells are misread or wrong."""
+        this_month = date.today().replace(day=1)
+        late = [
+            (m, line)
+            for m, line in zip(
+                table.column("month").to_pylist(), table.column("source_line").to_pylist(), strict=True
+            )
+            if m > this_month
+        ]
+        if late:
+            month, line = min(late, key=lambda pair: pair[1])
+            raise self.fail(
+                f"{len(late)} figure(s) are for months after this one (first: {month_label(month)}): no "
+                "activity can have been counted yet, so the Month cells are wrong; nothing was imported",
+                line,
+            )
 
     # --- the column headings
 
@@ -452,8 +475,10 @@ class _Reader:
             given = [what for what in _COUNTS if f"{role}_{what}" in columns]
             if len(given) < 2:
                 missing = " and ".join(what for what in _COUNTS if what not in given)
-                self.warnings.append(
-                    f"the file gives only {role} {given[0]}, so {role} {missing} are left empty"
+                raise self.fail(
+                    f"the file gives only {role} {given[0]}, not {role} {missing}: the dashboard needs two "
+                    f"of requests, filled and unfilled for each role (the fill rates are filled over "
+                    "requests), so nothing was imported; export the report with its Filled column"
                 )
         figures = [name for name in columns if name in ILL_COLUMNS]
         found: dict[tuple, _IllFigures] = {}
@@ -715,5 +740,7 @@ def has_statistics_table(data: bytes) -> bool:
         content, _ = sniff.decode_text(data, "")
         content = content.replace("\r\n", "\n").replace("\r", "\n")
         return _split_header(_text_rows(content, _delimiter(content), ""))[2] is not None
+    except limits.TooLarge:
+        raise  # refused unread whatever the file is: say so, not "not a report"
     except ReportFormatError:
         return False

@@ -64,6 +64,16 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
     )
 
 
+def lines_of(text: str):
+    """The lines of `text`, one at a time: io.StringIO would first copy it all, four bytes a character."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def looks_utf16(data: bytes) -> bool:
     sample = data[:200]
     return len(sample) >= 4 and (

@@ -1,10 +1,12 @@
 """Every sheet of an XLSX or legacy XLS workbook as rows of Python values, or a plain-words refusal.
 
-calamine reads both, but a damaged legacy XLS can make it abort the whole process:
-it trusts the row count in the file's DIMENSIONS record and asks for hundreds of
-gigabytes, and a failed allocation in Rust is not an exception. So a legacy XLS
-is read in a child process with a memory ceiling, where an abort costs only the
-child; an XLSX (a zip, whose damage calamine reports as errors) is read in place.
+calamine reads both, but can make the whole process abort: it trusts the row count
+in a damaged XLS's DIMENSIONS record, and lays out every sheet densely, so a 5 KB
+XLSX with one cell at A1 and one at XFD1048576 asks for seventeen billion cells; a
+failed allocation in Rust is not an exception. So a workbook is read in a child
+process with a memory ceiling, where an abort costs only the child, and the child
+checks each sheet's size (limits.MAX_COLUMNS, limits.MAX_CELLS) before turning it
+into Python values.
 """
 
 from __future__ import annotations
@@ -16,24 +18,28 @@ import subprocess
 import sys
 import zipfile
 
-from python_calamine import CalamineWorkbook
-
 from coopdash.errors import ReportFormatError
+from coopdash.importers import limits
 
-MEMORY_CEILING = 2 << 30  # bytes of address space for the child reading a legacy XLS
+MEMORY_CEILING = 2 << 30  # bytes of address space for the child reading a workbook
 TIMEOUT_SECONDS = 60
-_CHILD = f"""
+_CHILD = """
 import io, pickle, sys
 try:
     import resource
-    resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_CEILING}, {MEMORY_CEILING}))
+    resource.setrlimit(resource.RLIMIT_AS, ({ceiling}, {ceiling}))
 except (ImportError, ValueError, OSError):
     pass
 from python_calamine import CalamineWorkbook
 try:
     book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
-    answer = ("sheets", [book.get_sheet_by_index(i).to_python(skip_empty_area=False)
-                         for i in range(len(book.sheet_names))])
+    answer = ("sheets", [])
+    for index, name in enumerate(book.sheet_names):
+        sheet = book.get_sheet_by_index(index)
+        if sheet.width > {columns} or sheet.width * sheet.height > {cells}:
+            answer = ("limit", (name, sheet.height, sheet.width))
+            break
+        answer[1].append(sheet.to_python(skip_empty_area=False))
 except BaseException as exc:
     answer = ("error", f"{{type(exc).__name__}}: {{exc}}")
 sys.stdout.buffer.write(pickle.dumps(answer))
@@ -50,17 +56,28 @@ def read_sheets(data: bytes, file_name: str, fmt: str) -> list[list[list[object]
     if fmt == "xlsx":
         _check_unpacked_size(data, file_name)
     try:
-        sheets = _read_in_child(data) if fmt == "xls" else _read_here(data)
+        sheets = _read_in_child(data)
     except _Damaged as exc:
         raise ReportFormatError(
             f"the {fmt.upper()} workbook is damaged and cannot be read ({exc})", file=file_name
         ) from None
+    except _TooLarge as exc:
+        name, height, width = exc.args
+        if width > limits.MAX_COLUMNS:
+            limits.check_columns(width, f"{file_name}, sheet '{name}'")
+        limits.check_cells(
+            height * width, f"sheet '{name}' spans {height:,} rows by {width:,} columns,", file_name
+        )
     if not sheets:
         raise ReportFormatError("the workbook has no sheets", file=file_name)
     return sheets
 
 
 class _Damaged(Exception):
+    pass
+
+
+class _TooLarge(Exception):
     pass
 
 
@@ -82,22 +99,11 @@ def _check_unpacked_size(data: bytes, file_name: str) -> None:
         )
 
 
-def _read_here(data: bytes) -> list[list[list[object]]]:
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [
-            book.get_sheet_by_index(i).to_python(skip_empty_area=False) for i in range(len(book.sheet_names))
-        ]
-    except BaseException as exc:  # calamine's own errors, and its Rust panics (not an Exception)
-        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
-            raise
-        raise _Damaged(f"{type(exc).__name__}: {exc}") from None
-
-
 def _read_in_child(data: bytes) -> list[list[list[object]]]:
+    script = _CHILD.format(ceiling=MEMORY_CEILING, columns=limits.MAX_COLUMNS, cells=limits.MAX_CELLS)
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _CHILD],
+            [sys.executable, "-c", script],
             input=data,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
@@ -110,7 +116,14 @@ def _read_in_child(data: bytes) -> list[list[list[object]]]:
         kind, value = pickle.loads(done.stdout)  # written by _CHILD above, never by the file
     except Exception:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if reason and reason[0].startswith("memory allocation of"):
+            raise _Damaged(
+                f"reading it needed more than the {MEMORY_CEILING >> 30} GB allowed: its sheets span "
+                "far more cells than a report holds"
+            ) from None
         raise _Damaged(reason[0] if reason else f"the reader stopped with code {done.returncode}") from None
     if kind == "error":
         raise _Damaged(value)
+    if kind == "limit":
+        raise _TooLarge(*value)
     return value

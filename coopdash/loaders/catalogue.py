@@ -76,7 +76,12 @@ def store(
                 warnings=warnings,
                 synthetic=synthetic,
             ),
-            Replacement("import/catalogue_replaced_rows", "import/catalogue_delete_replaced", {}),
+            Replacement(
+                "import/catalogue_replaced_rows",
+                "import/catalogue_set_aside_replaced",
+                "import/catalogue_delete_replaced",
+                {},
+            ),
             [("import/catalogue_insert", {}), ("import/problems_insert", {})],
             result,
         )

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from coopdash import counter_spec, sql
+from coopdash.errors import ReportFormatError
 from coopdash.importers.counter import CounterReport, read_counter
 from coopdash.importers.counter_fields import month_label
 from coopdash.load import (
@@ -28,6 +29,7 @@ from coopdash.load import (
     resolve_library,
     write_import,
 )
+from coopdash.registry import normalise
 
 # Appended total rows and aggregate rows, matched on the column that names the item.
 TOTAL_PATTERN = r"(?i)\s*(grand\s+)?totals?(\s+for\b.*|\s*:)?\s*|\s*(sum|summe|合计|总计)\s*"
@@ -63,6 +65,7 @@ def store(
     stage(con, staged)
     try:
         checks = check_staged(con, report, context.registry.get(code))
+        platforms = same_names(con, checks.warnings)
         provenance = Provenance(
             kind="counter",
             format=report.format,
@@ -84,14 +87,19 @@ def store(
             warnings=checks.warnings,
             synthetic=report.synthetic,
         )
-        key = {"library_code": code, "report_id": report.report_id, "months": report.months}
+        key = {
+            "library_code": code,
+            "report_id": report.report_id,
+            "months": report.months,
+            "platforms": platforms,
+        }
         span = {"library_code": code, "first_month": min(report.months), "last_month": max(report.months)}
         write_import(
             con,
             read_file,
             context,
             provenance,
-            Replacement("import/replaced_rows", "import/delete_replaced", key),
+            Replacement("import/replaced_rows", "import/set_aside_replaced", "import/delete_replaced", key),
             [
                 (
                     "import/insert_usage_rows",
@@ -109,7 +117,57 @@ def store(
     finally:
         unstage(con)
     if result.note:
-        result.note += " (same library, report, platform and months)"
+        shown = ", ".join(f"'{p}'" for p in platforms if p) or "none given"
+        result.note += (
+            f": the counts of {code}'s {report.report_id} for platform(s) {shown} in "
+            f"{month_label(min(report.months))} to {month_label(max(report.months))}"
+        )
+
+
+def same_names(con: duckdb.DuckDBPyConnection, warnings: list[str]) -> list[str]:
+    """Write the file's platform and database names as they are already stored, where the registry's
+    comparison (case, width, punctuation: registry.normalise) finds them the same; the platforms'
+    stored spellings (with '' for rows that give none) are what the file replaces.
+
+    Names identify a report's scope: 'rtp' for 'RTP' must replace the earlier report, not sit
+    beside it and double the figures, nor split one platform in two in the charts.
+    """
+    stored: dict[str, dict[str, list[str]]] = {"platform": {}, "database": {}}
+    for kind, name in sql.rows(con, "import/counter_stored_names"):
+        stored[kind].setdefault(normalise(name), []).append(name)
+    staged: dict[str, list[str]] = {"platform": [], "database": []}
+    for kind, name in sql.rows(con, "import/counter_staged_names"):
+        staged[kind].append(name)
+    renames: dict[str, dict[str, str]] = {"platform": {}, "database": {}}
+    for kind, names in staged.items():
+        chosen: dict[str, str] = {}  # normalised -> the spelling used
+        for name in names:
+            key = normalise(name)
+            spellings = stored[kind].get(key, [])
+            spelling = name if name in spellings else (spellings[0] if spellings else chosen.get(key, name))
+            chosen.setdefault(key, spelling)
+            if spelling != name:
+                renames[kind][name] = spelling
+                warnings.append(
+                    f"the {kind} '{name}' is read as '{spelling}', as it is written "
+                    + ("in the data already stored" if spellings else "elsewhere in this file")
+                    + " (names are compared ignoring case, width and punctuation, as the registry compares them)"
+                )
+    if renames["platform"] or renames["database"]:
+        sql.execute(
+            con,
+            "import/counter_rename_names",
+            platforms_from=list(renames["platform"]),
+            platforms_to=list(renames["platform"].values()),
+            databases_from=list(renames["database"]),
+            databases_to=list(renames["database"].values()),
+        )
+    keys = {normalise(name) for name in staged["platform"]}
+    platforms = sorted({renames["platform"].get(name, name) for name in staged["platform"]})
+    platforms += sorted({name for key in keys for name in stored["platform"].get(key, [])} - set(platforms))
+    if sql.scalar(con, "import/counter_rows_without_platform"):
+        platforms.append("")
+    return platforms
 
 
 def _numbered(table: pa.Table) -> pa.Table:
@@ -177,6 +235,29 @@ def unstage(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists stage_counts")
 
 
+def repeated_cells(con, report: CounterReport, warnings: list[str]) -> None:
+    """The same item, metric and month given twice, in a tabular file's rows or a JSON item's entries:
+    the same count twice is kept once (with a warning); two different counts refuse the file."""
+    where = report.position
+    for differing, cells, first in sql.rows(con, "import/counter_repeated_cells"):
+        said = (
+            f"{where} {first['lines'][1]} repeats {where} {first['lines'][0]}: '{first['item']}' "
+            f"{first['metric_type']} {month_label(first['month'])}, {first['counts'][0]} and {first['counts'][1]}"
+        )
+        if differing:
+            raise ReportFormatError(
+                f"{cells} count(s) are given twice for the same item, metric and month with different "
+                f"values (first: {said}); which is right cannot be known, so nothing was imported: "
+                "correct the file, or ask the provider for it again",
+                file=report.file_name,
+            )
+        sql.execute(con, "import/counter_drop_repeated_cells")
+        warnings.append(
+            f"{cells} count(s) are given twice for the same item, metric and month with the same value "
+            f"(first: {said}); each was counted once"
+        )
+
+
 @dataclass
 class Checks:
     rows: int
@@ -188,6 +269,10 @@ def check_staged(con, report: CounterReport, library) -> Checks:
     """Apply the COUNTER Validator's rules and ours to the staged rows; say what was done."""
     warnings = list(report.warnings)
     where = report.position
+    has_totals = "reporting_period_total" in report.table.column_names
+    # Before a count given twice is dropped: each row's total is compared with its own months.
+    mismatch = sql.rows(con, "import/counter_total_mismatches") if has_totals else []
+    repeated_cells(con, report, warnings)
     classes = {row[0]: row[1:] for row in sql.rows(con, "import/counter_row_classes")}
     kept = classes.get("data", (0,))[0]
     skipped = 0
@@ -232,15 +317,6 @@ def check_staged(con, report: CounterReport, library) -> Checks:
             f"{n} item-month(s) break the COUNTER rule {larger} >= {smaller} (first: '{first['item']}', "
             f"{month_label(first['month'])}, {first['larger_count']} < {first['smaller_count']}, {where} {first['line']})"
         )
-    repeated = sql.rows(con, "import/counter_repeated_rows")
-    if repeated:
-        n, line, first_line, item, metric = repeated[0]
-        warnings.append(
-            f"{n} row(s) repeat an item and metric given before (first: {where} {line} repeats "
-            f"{where} {first_line}, '{item}' {metric}); all were imported, check the file for double counting"
-        )
-    has_totals = "reporting_period_total" in report.table.column_names
-    mismatch = sql.rows(con, "import/counter_total_mismatches") if has_totals else []
     if mismatch:
         n, line, total, month_sum = mismatch[0]
         warnings.append(

@@ -16,15 +16,19 @@ from coopdash.importers.oclc import OclcStatistics, read_oclc_statistics
 from coopdash.load import ImportContext, ImportResult, Provenance, ReadFile, Replacement, write_import
 from coopdash.sample import SYNTHETIC_SIGNATURE
 
-# kind -> (staged view, its replacement queries, its insert query)
+# kind -> (staged view, its replacement, its insert query)
 _TARGETS = {
-    "ill": ("stage_ill", "import/ill_replaced_rows", "import/ill_delete_replaced", "import/ill_insert"),
-    "cataloguing": (
-        "stage_cataloguing",
-        "import/cataloguing_replaced_rows",
-        "import/cataloguing_delete_replaced",
-        "import/cataloguing_insert",
-    ),
+    kind: (
+        f"stage_{kind}",
+        Replacement(
+            f"import/{kind}_replaced_rows",
+            f"import/{kind}_set_aside_replaced",
+            f"import/{kind}_delete_replaced",
+            {},
+        ),
+        f"import/{kind}_insert",
+    )
+    for kind in ("ill", "cataloguing")
 }
 
 
@@ -39,7 +43,7 @@ def store(
     result.kind, result.format = statistics.kind, statistics.format
     table = with_libraries(statistics, context, read_file.path.name)
     libraries = sorted(set(table.column("library_code").to_pylist()))
-    view, count_query, delete_query, insert_query = _TARGETS[statistics.kind]
+    view, replacement, insert_query = _TARGETS[statistics.kind]
     con.register(view, table)
     try:
         write_import(
@@ -62,7 +66,7 @@ def store(
                 warnings=list(statistics.warnings),
                 synthetic=synthetic,
             ),
-            Replacement(count_query, delete_query, {}),
+            replacement,
             [(insert_query, {})],
             result,
         )

@@ -1,7 +1,9 @@
 -- Every data row of the COUNTER file staged as `stage_raw`, with all usage columns
 -- present, and `row_class` saying whether it is kept ('data') or why not:
--- 'blank', 'no_metric', 'total' (an appended total row) or 'aggregate'
--- (an "All Databases"-style row that would count the same use twice).
+-- 'blank', 'no_metric', 'total' (an appended total row, named so in the item's column or in
+-- Metric_Type) or 'aggregate' (an "All Databases"-style row that would count the same use twice).
+-- `unlisted` holds the text of the file's columns that are not COUNTER's: it is part of the
+-- item_key (rows it tells apart are different items) but is not stored.
 -- $master is the report family (PR, DR, TR, IR): it says which column names the item.
 -- The month cells stay in stage_raw; counter_stage_counts.sql takes them from there.
 -- `has_cells` (set by the loader) says whether any cell of the row holds text.
@@ -10,7 +12,8 @@ with raw as (
     (
         select
             * exclude (import_id, library_code, report_id, release),
-            null::varchar as reporting_period_total
+            null::varchar as reporting_period_total,
+            null::varchar as unlisted
         from usage_rows
         where false
     )
@@ -29,6 +32,7 @@ select
     case
         when metric_type is null and not has_cells then 'blank'
         when metric_type is null then 'no_metric'
+        when regexp_full_match(metric_type, $total_pattern) then 'total'
         when regexp_full_match(coalesce(item_name, ''), $total_pattern) then 'total'
         when regexp_full_match(coalesce(item_name, ''), $aggregate_pattern) then 'aggregate'
         when item_name is null and $master <> 'PR'

@@ -12,6 +12,4 @@ where r.import_id = c.import_id
             and list_has_any(months, cast($months as date[]))
     )
     and c.month in (select unnest(cast($months as date[])))
-    and coalesce(r.platform, '') in (
-        select distinct coalesce(platform, '') from stage_rows where row_class = 'data'
-    )
+    and list_contains($platforms, coalesce(r.platform, ''))
