@@ -17,19 +17,14 @@ run, so removing a user or changing the role takes effect at once.
 from __future__ import annotations
 
 import math
-import time
 
 import streamlit as st
 
-from coopdash import auth
-from coopdash.errors import AccessError
+from coopdash import auth, signin_limits
+from coopdash.errors import AccessError, SignInBusy
 from coopdash.i18n import DEFAULT_LANGUAGE, t
 
 _USER = "access_signed_in_user"  # local mode: the name that signed in (never a widget key)
-_FAILURES = "access_failed_attempts"
-_WAIT_UNTIL = "access_wait_until"
-FREE_ATTEMPTS = 3  # failed sign-ins per session before each further one must wait
-WAIT_PER_ATTEMPT = 2.0  # seconds, times the failed attempts so far
 
 
 def settings() -> auth.Settings:
@@ -159,10 +154,11 @@ def _local_panel(config: auth.Settings, lang: str) -> None:
 
 
 def _attempt(config: auth.Settings, name: str, password: str, lang: str) -> None:
-    """One sign-in: the same message for an unknown name and a wrong password; after a few failures, a wait."""
+    """One sign-in: the same message for an unknown name and a wrong password; after a few failures
+    of the name or from the address, in any session, a wait (coopdash.signin_limits)."""
     sidebar = st.sidebar
-    now = time.monotonic()
-    wait = st.session_state.get(_WAIT_UNTIL, 0.0) - now
+    address = client_address()
+    wait = signin_limits.LIMITS.begin(name, address)
     if wait > 0:
         sidebar.warning(t("access.wait", lang, seconds=math.ceil(wait)), icon=":material/hourglass_top:")
         return
@@ -171,14 +167,20 @@ def _attempt(config: auth.Settings, name: str, password: str, lang: str) -> None
     except AccessError as exc:
         sidebar.error(t("access.config_error", lang, error=str(exc)), icon=":material/lock:")
         return
+    except SignInBusy:
+        sidebar.warning(t("access.busy", lang), icon=":material/hourglass_top:")
+        return
     if role is None:
-        failures = st.session_state.get(_FAILURES, 0) + 1
-        st.session_state[_FAILURES] = failures
-        if failures >= FREE_ATTEMPTS:
-            st.session_state[_WAIT_UNTIL] = now + WAIT_PER_ATTEMPT * failures
         sidebar.error(t("access.login_failed", lang), icon=":material/lock:")
         return
+    signin_limits.LIMITS.succeeded(name, address)
     st.session_state[_USER] = name.strip().lower()
-    st.session_state.pop(_FAILURES, None)
-    st.session_state.pop(_WAIT_UNTIL, None)
     st.rerun()
+
+
+def client_address() -> str:
+    """Where a sign-in came from: the connection's peer or, when the peer is the reverse proxy, the
+    address the proxy put in X-Forwarded-For. Which peers count as the proxy is uvicorn's setting
+    FORWARDED_ALLOW_IPS (by default this machine: 127.0.0.1 and ::1), applied before Streamlit
+    sees the connection; st.context.ip_address is None for a browser on this machine itself."""
+    return st.context.ip_address or "this machine"

@@ -48,3 +48,7 @@ class UnknownInstitution(ImportFailed):
 
 class AccessError(CoopdashError):
     """Access control is misconfigured (secrets.toml, the users file), or a user change is refused."""
+
+
+class SignInBusy(CoopdashError):
+    """So many passwords are being checked at once that this one could not be, for now."""
