@@ -1,7 +1,8 @@
 """The glue between Streamlit and the core: the database handle, cached queries, shared notices.
 
 Pages import from here and from the pure modules (uptake, charts); besides this
-module only access.py (who is signed in) imports streamlit.
+module only access.py (who is signed in) and server_guards.py (in front of
+Streamlit's server) import streamlit.
 """
 
 from __future__ import annotations
