@@ -10,6 +10,8 @@ On a fresh checkout the database is built from the bundled synthetic sample
 exports first (data/sample/); set COOPDASH_DB to use another database file.
 """
 
+from pathlib import Path
+
 import streamlit as st
 from starlette.middleware import Middleware
 
@@ -26,11 +28,12 @@ PAGES = (
     ("pages/compare.py", "nav.compare", ":material/compare_arrows:"),
     ("pages/coverage.py", "nav.coverage", ":material/grid_on:"),
 )
-# Pages for those allowed to change the data: not even listed for anyone else.
+# Pages for those allowed to change the data: not listed for anyone else, and their address
+# shows only why the page is not theirs (the page's own code never runs for them).
 PROTECTED = (
-    ("pages/imports.py", "nav.imports", ":material/upload_file:", "import"),
-    ("pages/data.py", "nav.data", ":material/database:", "manage_data"),
-    ("pages/registry.py", "nav.registry", ":material/badge:", "edit_registry"),
+    ("pages/imports.py", "nav.imports", "imports.title", ":material/upload_file:", "import"),
+    ("pages/data.py", "nav.data", "data.title", ":material/database:", "manage_data"),
+    ("pages/registry.py", "nav.registry", "registry.title", ":material/badge:", "edit_registry"),
 )
 
 
@@ -47,14 +50,20 @@ def entry() -> None:
     lang = page_frame().lang
     role = access.current_role()  # read once: in local mode each read opens the users file
     server_guards.allow_uploads(auth.can(role, "import"))
-    visible = PAGES + tuple(page[:3] for page in PROTECTED if auth.can(role, page[3]))
-    navigation = st.navigation(
-        [
-            st.Page(ROOT / path, title=t(key, lang), icon=icon, default=index == 0)
-            for index, (path, key, icon) in enumerate(visible)
-        ]
-    )
-    resume_wanted_page()
+    pages = [
+        st.Page(ROOT / path, title=t(key, lang), icon=icon, default=index == 0)
+        for index, (path, key, icon) in enumerate(PAGES)
+    ]
+    for path, key, title, icon, action in PROTECTED:
+        if auth.can(role, action):
+            pages.append(st.Page(ROOT / path, title=t(key, lang), icon=icon))
+        else:
+            refusal = access.refusal(action, t(title, lang), lang)
+            pages.append(
+                st.Page(refusal, title=t(key, lang), icon=icon, url_path=Path(path).stem, visibility="hidden")
+            )
+    navigation = st.navigation(pages)
+    resume_wanted_page(pages)
     with entry_running():
         navigation.run()
 

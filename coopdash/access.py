@@ -3,11 +3,14 @@
 The rules are in `coopdash.auth` (pure); this is the Streamlit side:
 
 - the entry calls `login_panel(lang)` in its frame, before it builds the navigation,
-  and leaves out the pages the session's role (`current_role()`) may not use;
+  and registers, for the pages the session's role (`current_role()`) may not use,
+  only a hidden `refusal` at their address;
 - a protected page calls `require(action)` first on every run, and a button press
   (an import, a rollback, an edit) is a new run, so the check comes before the
   action: a page reached by URL, or a request crafted to press a button that was
-  never drawn, gets an error and nothing else.
+  never drawn, gets an error and nothing else;
+- failed sign-ins wait as `coopdash.signin_limits` says, per user name and per
+  client address (`client_address()`), across sessions.
 
 The role lives in the server-side session state under a key no widget uses, so a
 browser cannot set it; in local mode it is looked up in the users file on every
@@ -17,6 +20,7 @@ run, so removing a user or changing the role takes effect at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -91,6 +95,18 @@ def require(action: str, lang: str | None = None) -> None:
     else:
         st.error(t("access.not_allowed", lang, role=t(f"role.{role}", lang)), icon=":material/lock:")
     st.stop()
+
+
+def refusal(action: str, title: str, lang: str) -> Callable[[], None]:
+    """What a protected page's address shows those who may not use it: its title and require()'s
+    message (sign in first, not your role, or access control off), in `lang`. The page's own code
+    never runs for them."""
+
+    def refused() -> None:
+        st.title(title)
+        require(action, lang)
+
+    return refused
 
 
 def login_panel(lang: str) -> None:
