@@ -74,6 +74,9 @@ def allow_uploads(allowed: bool) -> None:
     if context is None:
         return
     with _lock:
+        books = _books.get(context.session_id)
+        if books is None and not allowed:
+            return  # a reader's session: nothing to keep
         books = _books.setdefault(context.session_id, _Session())
         was, books.may_upload = books.may_upload, allowed
     if was and not allowed:
