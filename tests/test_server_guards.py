@@ -231,7 +231,11 @@ def cached_queries(server: str) -> int:
     (computed at most every 5 s: the caller waits that long)."""
     with urllib.request.urlopen(f"{server}/_stcore/metrics", timeout=30) as answer:
         text = answer.read().decode()
-    lines = [line for line in text.splitlines() if 'cache="coopdash.webapp._cached"' in line]
+    lines = [
+        line
+        for line in text.splitlines()
+        if line.startswith("cache_memory_bytes{") and 'cache="coopdash.webapp._cached"' in line
+    ]
     return sum(int(float(line.rsplit(" ", 1)[1])) for line in lines)
 
 
