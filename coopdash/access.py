@@ -3,11 +3,14 @@
 The rules are in `coopdash.auth` (pure); this is the Streamlit side:
 
 - the entry calls `login_panel(lang)` in its frame, before it builds the navigation,
-  and leaves out the pages the session's role (`current_role()`) may not use;
+  and registers, for the pages the session's role (`current_role()`) may not use,
+  only a hidden `refusal` at their address;
 - a protected page calls `require(action)` first on every run, and a button press
   (an import, a rollback, an edit) is a new run, so the check comes before the
   action: a page reached by URL, or a request crafted to press a button that was
-  never drawn, gets an error and nothing else.
+  never drawn, gets an error and nothing else;
+- failed sign-ins wait as `coopdash.signin_limits` says, per user name and per
+  client address (`client_address()`), across sessions.
 
 The role lives in the server-side session state under a key no widget uses, so a
 browser cannot set it; in local mode it is looked up in the users file on every
@@ -17,19 +20,15 @@ run, so removing a user or changing the role takes effect at once.
 from __future__ import annotations
 
 import math
-import time
+from collections.abc import Callable
 
 import streamlit as st
 
-from coopdash import auth
-from coopdash.errors import AccessError
+from coopdash import auth, signin_limits
+from coopdash.errors import AccessError, SignInBusy
 from coopdash.i18n import DEFAULT_LANGUAGE, t
 
 _USER = "access_signed_in_user"  # local mode: the name that signed in (never a widget key)
-_FAILURES = "access_failed_attempts"
-_WAIT_UNTIL = "access_wait_until"
-FREE_ATTEMPTS = 3  # failed sign-ins per session before each further one must wait
-WAIT_PER_ATTEMPT = 2.0  # seconds, times the failed attempts so far
 
 
 def settings() -> auth.Settings:
@@ -98,6 +97,18 @@ def require(action: str, lang: str | None = None) -> None:
     st.stop()
 
 
+def refusal(action: str, title: str, lang: str) -> Callable[[], None]:
+    """What a protected page's address shows those who may not use it: its title and require()'s
+    message (sign in first, not your role, or access control off), in `lang`. The page's own code
+    never runs for them."""
+
+    def refused() -> None:
+        st.title(title)
+        require(action, lang)
+
+    return refused
+
+
 def login_panel(lang: str) -> None:
     """The sidebar's sign-in: a name and password form (local) or the identity provider's button (OIDC),
     and sign-out once signed in. Draws nothing without access control."""
@@ -159,10 +170,11 @@ def _local_panel(config: auth.Settings, lang: str) -> None:
 
 
 def _attempt(config: auth.Settings, name: str, password: str, lang: str) -> None:
-    """One sign-in: the same message for an unknown name and a wrong password; after a few failures, a wait."""
+    """One sign-in: the same message for an unknown name and a wrong password; after a few failures
+    of the name or from the address, in any session, a wait (coopdash.signin_limits)."""
     sidebar = st.sidebar
-    now = time.monotonic()
-    wait = st.session_state.get(_WAIT_UNTIL, 0.0) - now
+    address = client_address()
+    wait = signin_limits.LIMITS.begin(name, address)
     if wait > 0:
         sidebar.warning(t("access.wait", lang, seconds=math.ceil(wait)), icon=":material/hourglass_top:")
         return
@@ -171,14 +183,20 @@ def _attempt(config: auth.Settings, name: str, password: str, lang: str) -> None
     except AccessError as exc:
         sidebar.error(t("access.config_error", lang, error=str(exc)), icon=":material/lock:")
         return
+    except SignInBusy:
+        sidebar.warning(t("access.busy", lang), icon=":material/hourglass_top:")
+        return
     if role is None:
-        failures = st.session_state.get(_FAILURES, 0) + 1
-        st.session_state[_FAILURES] = failures
-        if failures >= FREE_ATTEMPTS:
-            st.session_state[_WAIT_UNTIL] = now + WAIT_PER_ATTEMPT * failures
         sidebar.error(t("access.login_failed", lang), icon=":material/lock:")
         return
+    signin_limits.LIMITS.succeeded(name, address)
     st.session_state[_USER] = name.strip().lower()
-    st.session_state.pop(_FAILURES, None)
-    st.session_state.pop(_WAIT_UNTIL, None)
     st.rerun()
+
+
+def client_address() -> str:
+    """Where a sign-in came from: the connection's peer or, when the peer is the reverse proxy, the
+    address the proxy put in X-Forwarded-For. Which peers count as the proxy is uvicorn's setting
+    FORWARDED_ALLOW_IPS (by default this machine: 127.0.0.1 and ::1), applied before Streamlit
+    sees the connection; st.context.ip_address is None for a browser on this machine itself."""
+    return st.context.ip_address or "this machine"

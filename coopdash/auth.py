@@ -21,13 +21,14 @@ import json
 import os
 import re
 import tempfile
+import threading
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from coopdash.errors import AccessError
+from coopdash.errors import AccessError, SignInBusy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USERS_FILE = ROOT / "data" / "users.toml"
@@ -51,6 +52,13 @@ NAME = re.compile(r"[a-z0-9._-]{1,64}")
 # Streamlit's own st.login settings in [auth] (or [auth.<provider>] for the last three).
 AUTH_SHARED_KEYS = ("redirect_uri", "cookie_secret")
 AUTH_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+# Password checks at once, in the whole process. Each argon2 check takes 64 MiB (m=65536) while it
+# runs: twelve sign-ins at once took the server from 244 MB to 1013 MB. The others wait their
+# turn for up to CHECK_QUEUE_SECONDS, then are told to try again.
+CHECKS_AT_ONCE = 2
+CHECK_QUEUE_SECONDS = 10.0
+_checks = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 
 # Verified when the user does not exist, so an unknown name costs what a wrong password costs.
 # Made with argon2-cffi's default parameters (the ones `_hasher()` uses; a test checks they still agree).
@@ -117,16 +125,24 @@ def list_users(path: Path) -> dict[str, str]:
 
 def verify(path: Path, name: str, password: str) -> str | None:
     """The user's role when the password is right, else None: the same None, in about the same time,
-    for a wrong password and for a user that does not exist."""
+    for a wrong password and for a user that does not exist.
+
+    At most CHECKS_AT_ONCE checks run at once; raises SignInBusy when this one waited its turn
+    CHECK_QUEUE_SECONDS in vain (a known and an unknown name wait alike).
+    """
     from argon2.exceptions import InvalidHashError, VerificationError
 
     name = name.strip().lower()
     entry = _read(path).get(name) if NAME.fullmatch(name) else None
     stored = entry["hash"] if entry else DUMMY_HASH
+    if not _checks.acquire(timeout=CHECK_QUEUE_SECONDS):
+        raise SignInBusy("too many sign-ins at once")
     try:
         ok = _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         ok = False
+    finally:
+        _checks.release()
     # `entry` is checked after the hash work, so an unknown name took the same path.
     return entry["role"] if ok and entry is not None else None
 

@@ -73,3 +73,7 @@ class DatabaseUnreadable(CoopdashError):
 
 class DatabaseNotWritable(CoopdashError):
     """The database's folder cannot be written (read-only, no permission): nothing can be imported."""
+
+
+class SignInBusy(CoopdashError):
+    """So many passwords are being checked at once that this one could not be, for now."""

@@ -1,7 +1,8 @@
 """The glue between Streamlit and the core: the database handle, cached queries, shared notices.
 
 Pages import from here and from the pure modules (uptake, charts); besides this
-module only access.py (who is signed in) imports streamlit.
+module only access.py (who is signed in) and server_guards.py (in front of
+Streamlit's server) import streamlit.
 """
 
 from __future__ import annotations
@@ -204,11 +205,16 @@ def started_as_pages_folder_app() -> bool:
     )
 
 
-def resume_wanted_page() -> None:
-    """Called by the entry before its navigation runs: go on to the page a deep link asked for."""
+def resume_wanted_page(pages: list) -> None:
+    """Called by the entry before its navigation runs: go on to the page a deep link asked for, with
+    the link's query (its language). The entry registers every page's address, a protected page's
+    as a refusal for those who may not use it; an address it does not know leaves the first page."""
     wanted = st.session_state.pop(_WANTED, None)
     if wanted:
-        st.switch_page(wanted)
+        address, query = wanted
+        for page in pages:
+            if page.url_path == address:
+                st.switch_page(page, query_params=query)
 
 
 def through_entry() -> Filters:
@@ -216,11 +222,13 @@ def through_entry() -> Filters:
 
     Until some session has run the entry, Streamlit serves a deep link (/uptake)
     from the pages/ folder by itself, without the entry's frame: such a visit is
-    sent through the entry, then back to the page it asked for.
+    sent through the entry, then back to the page it asked for, its query (the
+    link's ?lang=) kept all the way.
     """
     if not st.session_state.get(_IN_ENTRY):
-        st.session_state[_WANTED] = Path(inspect.stack()[1].filename).resolve()
-        st.switch_page(ENTRY)
+        query = st.query_params.to_dict()
+        st.session_state[_WANTED] = (Path(inspect.stack()[1].filename).stem, query)
+        st.switch_page(ENTRY, query_params=query)
     return st.session_state[_FILTERS]
 
 

@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from coopdash import access, uploads
+from coopdash import access, server_guards, uploads
 from coopdash.i18n import t
 from coopdash.load import IMPORTABLE_SUFFIXES, ImportContext
 from coopdash.webapp import prepare_database, registry, through_entry
@@ -16,11 +16,18 @@ st.title(t("imports.title", lang))
 st.caption(t("imports.lede", lang))
 
 libraries = registry().libraries
+batch_number = st.session_state.setdefault("upload_batch", 0)  # a new uploader after each import
 chosen = st.file_uploader(
     t("imports.choose", lang),
     type=sorted(suffix.lstrip(".") for suffix in IMPORTABLE_SUFFIXES),
     accept_multiple_files=True,
-    key="upload_files",
+    key=f"upload_files_{batch_number}",
+    help=t(
+        "imports.batch_limit",
+        lang,
+        files=server_guards.MAX_FILES_PER_SESSION,
+        mb=server_guards.upload_budget_bytes() >> 20,
+    ),
 )
 left, right = st.columns([2, 1])
 library = left.selectbox(
@@ -32,8 +39,18 @@ library = left.selectbox(
     key="upload_library",
 )
 strict = right.toggle(t("imports.strict", lang), key="upload_strict", help=t("imports.strict_help", lang))
+done = st.session_state.pop("upload_done", None)  # the last import's results, shown once
+if done is not None:
+    st.subheader(t("imports.done", lang))
+    st.dataframe(uploads.results_table(done, lang), hide_index=True, width="stretch")
+    failed = [result for result in done if result.status == "failed"]
+    if failed:
+        st.error(t("imports.some_failed", lang, failed=len(failed), of=len(done)), icon=":material/error:")
+    else:
+        st.success(t("imports.all_done", lang, files=len(done)), icon=":material/check_circle:")
 if not chosen:
-    st.info(t("imports.none_chosen", lang), icon=":material/upload_file:")
+    if done is None:
+        st.info(t("imports.none_chosen", lang), icon=":material/upload_file:")
     st.stop()
 
 files = [uploads.Upload(uploads.safe_name(upload.name), upload.getvalue()) for upload in chosen]
@@ -69,10 +86,9 @@ if st.button(t("imports.confirm", lang), type="primary", disabled=not importable
         ),
     )
     st.session_state.pop("upload_checked", None)
-    st.subheader(t("imports.done", lang))
-    st.dataframe(uploads.results_table(results, lang), hide_index=True, width="stretch")
-    failed = [result for result in results if result.status == "failed"]
-    if failed:
-        st.error(t("imports.some_failed", lang, failed=len(failed), of=len(results)), icon=":material/error:")
-    else:
-        st.success(t("imports.all_done", lang, files=len(results)), icon=":material/check_circle:")
+    # The batch is in the database: its uploads leave the server's memory, and the page starts
+    # again with an empty uploader and the results.
+    server_guards.release_uploads()
+    st.session_state.upload_batch = batch_number + 1
+    st.session_state.upload_done = results
+    st.rerun()

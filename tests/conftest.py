@@ -11,13 +11,19 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from coopdash import db
+from coopdash import db, signin_limits
 from coopdash.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 APP_TIMEOUT = 180  # the first run imports every sample file
 CORPUS = FIXTURES / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_in_limits(monkeypatch):
+    """Failed sign-ins count process-wide (as in the server): each test starts with none counted."""
+    monkeypatch.setattr(signin_limits, "LIMITS", signin_limits.SignInLimits())
 
 
 @pytest.fixture(scope="session")
