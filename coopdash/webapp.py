@@ -173,7 +173,7 @@ def resume_wanted_page() -> None:
     """Called by the entry before its navigation runs: go on to the page a deep link asked for."""
     wanted = st.session_state.pop(_WANTED, None)
     if wanted:
-        st.switch_page(wanted)
+        st.switch_page(wanted, query_params=st.query_params.to_dict())
 
 
 def through_entry() -> Filters:
@@ -185,7 +185,7 @@ def through_entry() -> Filters:
     """
     if not st.session_state.get(_IN_ENTRY):
         st.session_state[_WANTED] = Path(inspect.stack()[1].filename).resolve()
-        st.switch_page(ENTRY)
+        st.switch_page(ENTRY, query_params=st.query_params.to_dict())  # a link's ?lang= goes along
     return st.session_state[_FILTERS]
 
 
@@ -201,14 +201,18 @@ def synthetic_notice(status: pd.Series, lang: str) -> None:
 def language() -> str:
     """The reader's language, chosen first so everything after it is in that language.
 
-    A link may carry ?lang=zh; after that the choice lives in the session, across pages.
+    A link may carry ?lang=zh; after that the choice lives in the session, across pages,
+    and stays in the address, so a link copied from any page opens in the same language.
     """
     if "lang" not in st.session_state:
         wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
         st.session_state.lang = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
-    return st.sidebar.radio(
+    chosen = st.sidebar.radio(
         "Language · 语言", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang"
     )
+    if st.query_params.get("lang") != chosen:
+        st.query_params["lang"] = chosen
+    return chosen
 
 
 SCALES = ("total", "per_10k")
