@@ -20,11 +20,12 @@ from coopdash.charts.bars import (
 from coopdash.charts.base import INK, NEUTRAL, PALETTE, layout, library_colours, nice_step, number_axis
 from coopdash.charts.grid import coverage_matrix
 from coopdash.charts.lines import (
-    cohort_lines,
     compare_lines,
     cumulative_lines,
     province_trend,
+    since_joining_lines,
     small_multiples,
+    yearly_lines,
     yearly_stacks,
 )
 
@@ -34,7 +35,6 @@ __all__ = [
     "PALETTE",
     "activity_bars",
     "class_bars",
-    "cohort_lines",
     "compare_lines",
     "contribution_bars",
     "coverage_matrix",
@@ -49,8 +49,10 @@ __all__ = [
     "province_trend",
     "ranked_bars",
     "share_bars",
+    "since_joining_lines",
     "small_multiples",
     "two_way",
     "uptake_bars",
+    "yearly_lines",
     "yearly_stacks",
 ]

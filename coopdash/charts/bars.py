@@ -11,11 +11,13 @@ from plotly.subplots import make_subplots
 from coopdash.charts.base import (
     INK,
     NEUTRAL,
+    in_rank_order,
     labelled_bars,
     layout,
     library_marker_colours,
     nice_step,
     number_axis,
+    separate_levels,
     with_room,
 )
 from coopdash.i18n import number, t
@@ -31,8 +33,8 @@ def uptake_bars(
     lang: str,
     decimals: int = 0,
 ) -> go.Figure:
-    """Horizontal bars, largest on top, each bar labelled with its value."""
-    ordered = df.sort_values(value, ascending=True)
+    """Horizontal bars, the ranked level largest on top, the others apart below; each labelled with its value."""
+    ordered = in_rank_order(df, value, label)
     fig = labelled_bars(
         ordered,
         value=value,
@@ -46,15 +48,18 @@ def uptake_bars(
         title=value_label, range=with_room(ordered[value]), **number_axis(ordered[value].max(), lang)
     )
     fig.update_yaxes(title=None)
+    separate_levels(fig, ordered, label, lang)
     return layout(fig, height=max(320, 44 * len(ordered) + 80))
 
 
 ORIGINAL_OPACITY, ENHANCED_OPACITY = 1.0, 0.45
 
 
-def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], lang: str) -> go.Figure:
+def contribution_bars(
+    df: pd.DataFrame, *, label: str, colours: dict[str, str], value_label: str, lang: str, decimals: int = 0
+) -> go.Figure:
     """Records per library, original (solid) and enhanced (pale) stacked, largest total on top."""
-    ordered = df.sort_values("total", ascending=True)
+    ordered = in_rank_order(df, "total", label)
     marker = library_marker_colours(ordered, colours)
     fig = go.Figure()
     for role, opacity in (("original", ORIGINAL_OPACITY), ("enhanced", ENHANCED_OPACITY)):
@@ -67,7 +72,7 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
                 showlegend=False,
                 marker={"color": marker, "opacity": opacity},
                 customdata=ordered[["name_zh"]],
-                hovertemplate=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{t(f'role.{role}', lang)}: %{{x:,}}<extra></extra>",
+                hovertemplate=f"<b>%{{y}}</b> %{{customdata[0]}}<br>{t(f'role.{role}', lang)}: %{{x:,.{decimals}f}}<extra></extra>",
             )
         )
     fig.add_trace(
@@ -75,7 +80,7 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
             x=ordered["total"],
             y=ordered[label],
             mode="text",
-            text=[number(v, lang) for v in ordered["total"]],
+            text=[number(v, lang, decimals) for v in ordered["total"]],
             textposition="middle right",
             showlegend=False,
             hoverinfo="skip",
@@ -83,10 +88,9 @@ def contribution_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
     )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(
-        title=t("chart.contributed_solid_pale", lang),
-        range=with_room(ordered["total"]),
-        **number_axis(ordered["total"].max(), lang),
+        title=value_label, range=with_room(ordered["total"]), **number_axis(ordered["total"].max(), lang)
     )
+    separate_levels(fig, ordered, label, lang)
     return layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
@@ -114,10 +118,10 @@ def class_bars(df: pd.DataFrame, *, lang: str) -> go.Figure:
 
 
 def share_bars(
-    df: pd.DataFrame, *, value: str, label: str, colours: dict[str, str], value_label: str
+    df: pd.DataFrame, *, value: str, label: str, colours: dict[str, str], value_label: str, lang: str
 ) -> go.Figure:
     """A share (0-1) per library as horizontal bars in percent, largest on top."""
-    ordered = df.dropna(subset=[value]).sort_values(value, ascending=True)
+    ordered = in_rank_order(df.dropna(subset=[value]), value, label)
     fig = labelled_bars(
         ordered,
         value=value,
@@ -127,12 +131,15 @@ def share_bars(
         hover=f"<b>%{{y}}</b><br>{value_label}: %{{x:.1%}}<extra></extra>",
     )
     fig.update_xaxes(title=value_label, tickformat=".0%", range=[0, 1.05])
+    separate_levels(fig, ordered, label, lang)
     return layout(fig, height=max(320, 44 * len(ordered) + 80))
 
 
-def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], lang: str) -> go.Figure:
+def lent_and_borrowed(
+    df: pd.DataFrame, *, label: str, colours: dict[str, str], value_label: str, lang: str, decimals: int = 0
+) -> go.Figure:
     """Filled lending to the right, filled borrowing to the left, per library: the balance at a glance."""
-    ordered = df.assign(volume=df.lending_filled + df.borrowing_filled).sort_values("volume", ascending=True)
+    ordered = in_rank_order(df.assign(volume=df.lending_filled + df.borrowing_filled), "volume", label)
     marker = library_marker_colours(ordered, colours)
     fig = go.Figure()
     fig.add_trace(
@@ -143,7 +150,7 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
             name=t("ill.lent", lang),
             showlegend=False,
             marker={"color": marker},
-            hovertemplate=f"<b>%{{y}}</b><br>{t('ill.lent', lang)}: %{{x:,}}<extra></extra>",
+            hovertemplate=f"<b>%{{y}}</b><br>{t('ill.lent', lang)}: %{{x:,.{decimals}f}}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -155,31 +162,34 @@ def lent_and_borrowed(df: pd.DataFrame, *, label: str, colours: dict[str, str], 
             showlegend=False,
             marker={"color": marker, "opacity": ENHANCED_OPACITY},
             customdata=ordered[["borrowing_filled"]],
-            hovertemplate=f"<b>%{{y}}</b><br>{t('ill.borrowed', lang)}: %{{customdata[0]:,}}<extra></extra>",
+            hovertemplate=f"<b>%{{y}}</b><br>{t('ill.borrowed', lang)}: %{{customdata[0]:,.{decimals}f}}<extra></extra>",
         )
     )
     fig.update_layout(barmode="relative")
     fig.add_vline(x=0, line={"color": INK, "width": 1})
-    reach = max(ordered["lending_filled"].max(), ordered["borrowing_filled"].max(), 1)
-    ticks = _symmetric_ticks(float(reach))
+    reach = max(ordered["lending_filled"].max(), ordered["borrowing_filled"].max())
+    ticks = _symmetric_ticks(float(reach) if reach > 0 else 1)
     fig.update_xaxes(
-        title=t("chart.borrowed_lent_axis", lang),
+        title=value_label,
         tickvals=ticks,
-        ticktext=[number(abs(tick), lang) for tick in ticks],
+        ticktext=[number(abs(tick), lang, decimals) for tick in ticks],
     )
+    separate_levels(fig, ordered, label, lang)
     return layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
 def _symmetric_ticks(reach: float) -> list[float]:
     """Round ticks from -reach to +reach, labelled without signs by the caller."""
-    step = max(1, nice_step(reach / 5))  # at most five ticks on the longer side
+    step = nice_step(reach / 5)  # at most five ticks on the longer side
     count = math.ceil(reach / step)
     return [step * k for k in range(-count, count + 1)]
 
 
-def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str], lang: str) -> go.Figure:
+def activity_bars(
+    df: pd.DataFrame, *, label: str, parts: dict[str, str], value_label: str, lang: str, decimals: int = 0
+) -> go.Figure:
     """Several counts per library stacked (parts: column -> legend name), largest total on top."""
-    ordered = df.assign(total=df[list(parts)].sum(axis=1)).sort_values("total", ascending=True)
+    ordered = in_rank_order(df.assign(total=df[list(parts)].sum(axis=1)), "total", label)
     fig = go.Figure()
     for index, (column, name) in enumerate(parts.items()):
         fig.add_trace(
@@ -189,27 +199,40 @@ def activity_bars(df: pd.DataFrame, *, label: str, parts: dict[str, str], lang: 
                 orientation="h",
                 name=name,
                 marker_color=NEUTRAL[index % len(NEUTRAL)],
-                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,}}<extra></extra>",
+                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,.{decimals}f}}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(**number_axis(ordered["total"].max(), lang))
+    fig.update_xaxes(title=value_label, rangemode="tozero", **number_axis(ordered["total"].max(), lang))
+    separate_levels(fig, ordered, label, lang)
     return layout(fig, height=max(320, 44 * len(ordered) + 100))
 
 
-def growth_bars(df: pd.DataFrame, *, label: str, colours: dict[str, str], value_label: str) -> go.Figure:
-    """Change on the year before per library, in percent, largest rise on top; falls point left."""
-    ordered = df.dropna(subset=["growth"]).sort_values("growth", ascending=True)
+def growth_bars(
+    df: pd.DataFrame, *, label: str, colours: dict[str, str], value_label: str, lang: str
+) -> go.Figure:
+    """Change on the year before per library, in percent, largest rise on top; falls point left.
+
+    Every library is listed: one without a like-for-like figure has no bar, and
+    its row says why (`why`).
+    """
+    ordered = in_rank_order(df, "growth", label)
     fig = labelled_bars(
-        ordered,
+        ordered.assign(growth=ordered.growth.fillna(0)),
         value="growth",
         label=label,
         colour=library_marker_colours(ordered, colours),
-        text=[f"{v:+.1%}" for v in ordered["growth"]],
-        hover=f"<b>%{{y}}</b><br>{value_label}: %{{x:+.1%}}<extra></extra>",
+        text=[
+            f"{v:+.1%}" if pd.notna(v) else why for v, why in zip(ordered.growth, ordered.why, strict=True)
+        ],
+        hover=f"<b>%{{y}}</b><br>{value_label}: %{{text}}<extra></extra>",
     )
     fig.add_vline(x=0, line={"color": INK, "width": 1})
-    fig.update_xaxes(title=value_label, tickformat="+.0%", range=with_room(ordered["growth"]))
+    reach = with_room(ordered["growth"]) or [-0.1, 0.1]
+    if ordered.growth.isna().any():  # room on the right for the reasons written from zero
+        reach = [reach[0], max(reach[1], (reach[1] - reach[0]) * 0.9)]
+    fig.update_xaxes(title=value_label, tickformat="+.0%", range=reach)
+    separate_levels(fig, ordered, label, lang)
     return layout(fig, height=max(320, 44 * len(ordered) + 80))
 
 
@@ -265,9 +288,10 @@ def two_way(
     usage_label: str,
     records_label: str,
     lang: str,
+    decimals: tuple[int, int] = (0, 0),
 ) -> go.Figure:
     """Both directions of the cooperation per library, side by side on one row each: in (solid), out (pale)."""
-    ordered = df.sort_values(usage, ascending=True)
+    ordered = in_rank_order(df, usage, label)
     marker = library_marker_colours(ordered, colours)
     fig = make_subplots(
         rows=1,
@@ -276,25 +300,23 @@ def two_way(
         horizontal_spacing=0.06,
         subplot_titles=[usage_label, records_label],
     )
-    fig.add_trace(
-        go.Bar(
-            x=ordered[usage], y=ordered[label], orientation="h", marker_color=marker,
-            text=[number(v, lang, 1) for v in ordered[usage]], textposition="outside", cliponaxis=False,
-            hovertemplate=f"<b>%{{y}}</b><br>{usage_label}: %{{x:,.1f}}<extra></extra>",
-        ),
-        row=1, col=1,
-    )  # fmt: skip
-    fig.add_trace(
-        go.Bar(
-            x=ordered[records], y=ordered[label], orientation="h", marker={"color": marker, "opacity": 0.55},
-            text=[number(v, lang) for v in ordered[records]], textposition="outside", cliponaxis=False,
-            hovertemplate=f"<b>%{{y}}</b><br>{records_label}: %{{x:,}}<extra></extra>",
-        ),
-        row=1, col=2,
-    )  # fmt: skip
-    # Room on the right of each panel for the longest bar's label.
-    fig.update_xaxes(range=[0, max(ordered[usage].max(), 1) * 1.22], tickformat=",", row=1, col=1)
-    fig.update_xaxes(range=[0, max(ordered[records].max(), 1) * 1.22], row=1, col=2, **number_axis(0, lang))
+    for column, (value, name, places, opacity) in enumerate(
+        ((usage, usage_label, decimals[0], 1.0), (records, records_label, decimals[1], 0.55)), start=1
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=ordered[value], y=ordered[label], orientation="h", marker={"color": marker, "opacity": opacity},
+                text=[number(v, lang, places) for v in ordered[value]], textposition="outside", cliponaxis=False,
+                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:,.{places}f}}<extra></extra>",
+            ),
+            row=1, col=column,
+        )  # fmt: skip
+        # Room on the right of each panel for the longest bar's label.
+        top = ordered[value].max()
+        fig.update_xaxes(
+            range=[0, (top if top > 0 else 1) * 1.22], row=1, col=column, **number_axis(top, lang)
+        )
     fig.update_annotations(font={"size": 14})
     fig.update_layout(showlegend=False)
+    separate_levels(fig, ordered, label, lang)
     return layout(fig, height=max(340, 40 * len(ordered) + 100))

@@ -11,7 +11,8 @@ import plotly.io as pio
 
 from coopdash.consortium import Milestone
 from coopdash.filters import OTHERS
-from coopdash.i18n import number
+from coopdash.i18n import number, t
+from coopdash.peers import level_words, main_level
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Twelve distinguishable colours (Tableau 10 plus two), assigned in registry order.
@@ -117,3 +118,35 @@ def library_marker_colours(ordered: pd.DataFrame, colours: dict[str, str]) -> li
 def faded(colour: str, alpha: float = 0.15) -> str:
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
+
+
+def in_rank_order(df: pd.DataFrame, value: str, label: str) -> pd.DataFrame:
+    """Rows bottom to top as a horizontal ranking draws them: the libraries of the ranked level by
+    `value`, largest on top (equal values by name); the other levels below them, apart."""
+    if df.empty or "level" not in df:
+        return df.sort_values([value, label], ascending=[True, False], na_position="first")
+    ordered = df.assign(_apart=df.level != main_level(df))
+    ordered = ordered.sort_values(
+        ["_apart", value, label], ascending=[False, True, False], na_position="first", kind="stable"
+    )
+    return ordered.drop(columns="_apart")
+
+
+def separate_levels(fig: go.Figure, ordered: pd.DataFrame, label: str, lang: str) -> None:
+    """Keep the bars in `ordered`'s order and draw a line between the ranked libraries and those
+    below it, shown apart (the provincial library beside the cities), saying why."""
+    fig.update_yaxes(categoryorder="array", categoryarray=list(ordered[label]))
+    if ordered.empty or "level" not in ordered:
+        return
+    main = main_level(ordered)
+    apart = int((ordered.level != main).sum())
+    if not apart:
+        return
+    fig.add_shape(
+        type="line", xref="paper", x0=0, x1=1, yref="y", y0=apart - 0.5, y1=apart - 0.5,
+        line={"color": NEUTRAL[1], "width": 1, "dash": "dot"},
+    )  # fmt: skip
+    fig.add_annotation(
+        xref="paper", x=1, yref="y", y=apart - 0.5, text=t("rank.apart", lang, level=level_words(main, lang)),
+        showarrow=False, xanchor="right", yanchor="top", font={"size": 12, "color": NEUTRAL[0]},
+    )  # fmt: skip

@@ -21,6 +21,7 @@ def cumulative_lines(
     milestones: tuple[Milestone, ...],
     value_label: str,
     lang: str,
+    decimals: int = 0,
 ) -> go.Figure:
     """One line per library of a running total, each starting where the library started; milestones marked."""
     fig = go.Figure()
@@ -34,14 +35,18 @@ def cumulative_lines(
                 name=label.get(code, code),
                 mode="lines",
                 line={"width": 2.5, "color": colours.get(code)},
-                hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,}}<extra></extra>",
+                hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,.{decimals}f}}<extra></extra>",
             )
         )
     mark_milestones(fig, milestones, lang)
     if not df.empty:
         fig.update_xaxes(range=[df["month"].min(), df["month"].max()])
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title=value_label, **number_axis(df["cumulative"].max() if not df.empty else 0, lang))
+    fig.update_yaxes(
+        title=value_label,
+        rangemode="tozero",
+        **number_axis(df["cumulative"].max() if not df.empty else 0, lang),
+    )
     return layout(fig, height=480)
 
 
@@ -71,6 +76,38 @@ def yearly_stacks(
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=None, dtick=1)
     fig.update_yaxes(title=value_label, **number_axis(df.groupby("year")[value].sum().max(), lang))
+    return layout(fig, height=440)
+
+
+def yearly_lines(
+    df: pd.DataFrame,
+    *,
+    value: str,
+    label: dict[str, str],
+    colours: dict[str, str],
+    value_label: str,
+    lang: str,
+    decimals: int = 2,
+) -> go.Figure:
+    """Per library, a line of yearly rates (per 10,000 residents): rates of different cities do not stack."""
+    fig = go.Figure()
+    order = df.groupby("library_code")[value].sum().sort_values(ascending=False).index
+    for code in order:
+        part = df[df["library_code"] == code].sort_values("year")
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"],
+                y=part[value],
+                name=label.get(code, code),
+                mode="lines+markers",
+                line={"width": 2.5, "color": colours.get(code)},
+                hovertemplate=f"{label.get(code, code)}<br>%{{x}}: %{{y:,.{decimals}f}}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title=None, dtick=1)
+    fig.update_yaxes(
+        title=value_label, rangemode="tozero", **number_axis(df[value].max() if len(df) else 0, lang)
+    )
     return layout(fig, height=440)
 
 
@@ -154,53 +191,78 @@ def _in_order(df: pd.DataFrame, codes: list[str]) -> Iterator[tuple[str, pd.Data
         yield code, parts[code]
 
 
-def cohort_lines(
+def since_joining_lines(
     df: pd.DataFrame,
     *,
-    names: dict[tuple, str],
-    milestones: tuple[Milestone, ...],
+    label: dict[str, str],
+    colours: dict[str, str],
     value_label: str,
+    joined_label: str,
+    axis_label: str,
     lang: str,
 ) -> go.Figure:
-    """Usage per 10,000 residents of each group of libraries that joined together, over the same months."""
+    """Each library per 10,000 residents (3-month average) by months since it joined: every line starts at 0."""
     fig = go.Figure()
-    for index, ((kind, day), part) in enumerate(df.groupby(["kind", "date"], sort=False)):
+    for code, part in df.groupby("library_code", sort=False):
+        part = part.sort_values("months_since")
         fig.add_trace(
             go.Scatter(
-                x=part["month"],
+                x=part["months_since"],
                 y=part["per_10k_residents"].rolling(3, min_periods=1).mean(),
-                name=names[(kind, day)],
+                name=label.get(code, code),
                 mode="lines",
-                line={"width": 3, "color": NEUTRAL[0] if index == 0 else MILESTONE},
-                hovertemplate=f"{names[(kind, day)]}<br>%{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
+                line={
+                    "width": 2,
+                    "color": colours.get(code),
+                    "dash": "solid" if part.kind.iloc[0] == "on" else "dot",
+                },
+                customdata=part[["month"]],
+                hovertemplate=f"{label.get(code, code)}<br>%{{customdata[0]|%Y-%m}} (%{{x:+d}}): %{{y:,.1f}}<extra></extra>",
             )
         )
-    mark_milestones(fig, milestones, lang)
-    fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title=value_label, tickformat=",")
-    return layout(fig, height=420)
+    fig.add_vline(x=0, line={"color": MILESTONE, "width": 2, "dash": "dash"})
+    fig.add_annotation(
+        x=0, xref="x", y=1, yref="paper", text=joined_label, showarrow=False, xanchor="left", yanchor="top",
+        xshift=4, font={"color": MILESTONE, "size": 13}, bgcolor="rgba(255,255,255,0.8)",
+    )  # fmt: skip
+    fig.update_xaxes(title=axis_label, dtick=12, zeroline=False)
+    fig.update_yaxes(
+        title=value_label,
+        rangemode="tozero",
+        **number_axis(df["per_10k_residents"].max() if len(df) else 0, lang),
+    )
+    return layout(fig, height=460)
 
 
 def province_trend(
-    df: pd.DataFrame, *, milestones: tuple[Milestone, ...], value_label: str, average_label: str, lang: str
+    df: pd.DataFrame,
+    *,
+    milestones: tuple[Milestone, ...],
+    value_label: str,
+    average_label: str,
+    axis_label: str,
+    lang: str,
+    decimals: int = 0,
 ) -> go.Figure:
-    """The consortium's monthly total (thin) and its 12-month average (bold): season and direction apart."""
+    """The consortium's monthly total (thin) and its 12-month average (bold), from zero: season and direction apart."""
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=df["month"], y=df["total"], name=value_label, mode="lines", line={"width": 1.5, "color": NEUTRAL[1]},
-            hovertemplate="%{x|%Y-%m}: %{y:,}<extra></extra>",
+            hovertemplate=f"%{{x|%Y-%m}}: %{{y:,.{decimals}f}}<extra></extra>",
         )
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
             x=df["month"], y=df["total"].rolling(12, min_periods=12).mean(), name=average_label, mode="lines",
-            line={"width": 3.5, "color": NEUTRAL[0]}, hovertemplate="%{x|%Y-%m}: %{y:,.0f}<extra></extra>",
+            line={"width": 3.5, "color": NEUTRAL[0]}, hovertemplate=f"%{{x|%Y-%m}}: %{{y:,.{decimals}f}}<extra></extra>",
         )
     )  # fmt: skip
     mark_milestones(fig, milestones, lang)
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title=None, **number_axis(df["total"].max() if len(df) else 0, lang))
+    fig.update_yaxes(
+        title=axis_label, rangemode="tozero", **number_axis(df["total"].max() if len(df) else 0, lang)
+    )
     return layout(fig, height=380)
 
 
@@ -213,26 +275,34 @@ def compare_lines(
     reference: str | None,
     milestones: tuple[Milestone, ...],
     lang: str,
+    peers_label: str = "",
 ) -> go.Figure:
-    """A line per chosen library; `reference` (a peer average or median) dashed in grey; milestones marked."""
+    """A line per chosen library; `reference` (the peers' median, with how many peers in its `peers`
+    column) dashed in grey; milestones marked; from zero."""
     fig = go.Figure()
     for code, part in df.groupby("library_code", sort=False):
         is_reference = code == reference
+        name = label.get(code, code)
         fig.add_trace(
             go.Scatter(
                 x=part["month"],
                 y=part["value"],
-                name=label.get(code, code),
+                name=name,
                 mode="lines",
                 line={
                     "width": 2 if is_reference else 3,
                     "color": NEUTRAL[1] if is_reference else colours.get(code),
                     "dash": "dash" if is_reference else "solid",
                 },
-                hovertemplate=f"{label.get(code, code)}<br>%{{x|%Y-%m}}: %{{y:,.1f}}<extra></extra>",
+                customdata=part[["peers"]] if is_reference else None,
+                hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{y:,.1f}}"
+                + (f" ({peers_label})" if is_reference else "")
+                + "<extra></extra>",
             )
         )
     mark_milestones(fig, milestones, lang)
     fig.update_xaxes(title=None, dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title=value_label, **number_axis(df["value"].max() if len(df) else 0, lang))
+    fig.update_yaxes(
+        title=value_label, rangemode="tozero", **number_axis(df["value"].max() if len(df) else 0, lang)
+    )
     return layout(fig, height=420)
