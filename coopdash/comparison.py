@@ -95,11 +95,10 @@ def library_changes(
         )
     table = members[["library_code", "joined_on"]].set_index("library_code").join(pairs).join(raw)
     table["growth"] = table.current / table.previous.where(table.previous > 0) - 1
+    has_current, has_previous = set(this.library_code), set(before.library_code)
     table["reason"] = [
-        None
-        if pd.notna(row.current)
-        else _reason(code in set(this.library_code), code in set(before.library_code), row.joined_on, year)
-        for code, row in table.iterrows()
+        None if pd.notna(current) else _reason(code in has_current, code in has_previous, joined, year)
+        for code, current, joined in zip(table.index, table.current, table.joined_on, strict=True)
     ]
     return table.reset_index()
 

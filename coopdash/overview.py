@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from coopdash import comparison, sql
+from coopdash import comparison, peers, sql, uptake
 from coopdash.comparison import Change
 from coopdash.scale import PER, population_served, scaled
 
@@ -30,6 +30,19 @@ def records_months(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
 
 def ill_months(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     return sql.df(con, "ill_months_of_two_years", year=year)
+
+
+def year_changes(
+    con: duckdb.DuckDBPyConnection, year: int, metric: str, libraries: tuple[str, ...]
+) -> dict[str, Change]:
+    """The four headline figures of the `libraries` (all when none) against the year before, like for like."""
+    return changes(
+        uptake.usage_months(con, year, metric),
+        records_months(con, year),
+        ill_months(con, year),
+        peers.member_dates(con, libraries),
+        year,
+    )
 
 
 def changes(

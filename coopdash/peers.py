@@ -21,14 +21,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import pandas as pd
 
+from coopdash import sql
 from coopdash.i18n import month as month_name
 from coopdash.i18n import t
 from coopdash.registry import LEVELS
 
 STATISTIC = "median"
 PEERS = "__peers__"  # the library code under which the peer line is drawn
+
+
+def member_dates(con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The members (those of `libraries`, or all) with level, residents and join dates, from the database."""
+    frame = sql.df(con, "member_dates")
+    frame["joined_on"] = [day.date() if pd.notna(day) else None for day in frame.joined_on]
+    frame["joined_before"] = [day.date() if pd.notna(day) else None for day in frame.joined_before]
+    return frame[frame.library_code.isin(libraries)] if libraries else frame
 
 
 def first_member_month(joined_on: date | None) -> pd.Timestamp | None:
@@ -50,9 +60,8 @@ def member_months(members: pd.DataFrame) -> dict[str, pd.Timestamp | None]:
 
 def were_members(frame: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
     """For rows with `library_code` and `month`: whether the library was a member in that month."""
-    first = member_months(members)
-    starts = frame.library_code.map(lambda code: first.get(code))
-    return starts.isna() | (pd.to_datetime(frame.month) >= pd.to_datetime(starts))
+    starts = pd.to_datetime(frame.library_code.map(member_months(members)))
+    return starts.isna() | (pd.to_datetime(frame.month) >= starts)
 
 
 def level_of(members: pd.DataFrame, code: str) -> str:

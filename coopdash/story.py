@@ -11,17 +11,17 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from coopdash import sql
+from coopdash import peers, sql, uptake
 from coopdash.i18n import long_date, month, number, t
-from coopdash.peers import main_level
-from coopdash.uptake import MEASURES
 
 WINDOW = 12  # months in each period of the summary: a whole year, so seasons cancel out
 
 
 def since_signing(con: duckdb.DuckDBPyConnection, since: date, metric: str) -> pd.DataFrame:
     """Per member: uses of `metric` and records contributed from the month of `since` on."""
-    return sql.df(con, "since_signing_by_library", since=since, metric=metric, family=MEASURES[metric].family)
+    return sql.df(
+        con, "since_signing_by_library", since=since, metric=metric, family=uptake.MEASURES[metric].family
+    )
 
 
 def since_text(since: date, table: pd.DataFrame, lang: str) -> str:
@@ -53,7 +53,7 @@ def since_joining(monthly: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     known) and date (the join date or bound): libraries with the same kind and
     date joined together.
     """
-    level = main_level(members)
+    level = peers.main_level(members)
     libraries = members[(members.level == level) & members.population.gt(0)].copy()
     libraries["start"] = [
         joined_month(on, before)
@@ -79,6 +79,11 @@ def since_joining(monthly: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
         "date",
     ]
     return rows[columns].sort_values(["library_code", "months_since"]).reset_index(drop=True)
+
+
+def joined_story(con: duckdb.DuckDBPyConnection, metric: str) -> pd.DataFrame:
+    """since_joining for every member's monthly use of `metric`."""
+    return since_joining(uptake.monthly_uptake(con, metric), peers.member_dates(con))
 
 
 def group_label(kind: str, day, libraries: int, lang: str) -> str:

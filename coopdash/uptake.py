@@ -13,9 +13,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from coopdash import counter_spec, sql
+from coopdash import comparison, counter_spec, peers, sql
 from coopdash.i18n import t
-from coopdash.peers import competition_ranks
 
 
 @dataclass(frozen=True)
@@ -146,10 +145,20 @@ def usage_months(con: duckdb.DuckDBPyConnection, year: int, metric: str) -> pd.D
     return sql.df(con, "usage_months_of_two_years", year=year, metric=metric, family=MEASURES[metric].family)
 
 
+def usage_changes(
+    con: duckdb.DuckDBPyConnection, year: int, metric: str, libraries: tuple[str, ...]
+) -> pd.DataFrame:
+    """Each library's (of `libraries`, or every member's) change on the year before, like for like,
+    or why it has none (coopdash.comparison.library_changes)."""
+    return comparison.library_changes(
+        usage_months(con, year, metric), peers.member_dates(con, libraries), year
+    )
+
+
 def table_for_display(table: pd.DataFrame, value: str, lang: str) -> pd.DataFrame:
     """The ranking as a table: each library's rank among its level on `value` (equal values, equal ranks)."""
     ranks = pd.concat(
-        [competition_ranks(part[value]) for _, part in table.groupby("level", sort=False)]
+        [peers.competition_ranks(part[value]) for _, part in table.groupby("level", sort=False)]
     ).reindex(table.index)
     shown = table.assign(
         rank=[f"{int(r)}" if pd.notna(r) else "–" for r in ranks],

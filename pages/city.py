@@ -42,24 +42,25 @@ def ranked(table, column):
     return place.text(lang) if place.of > 1 else t("rank.not_ranked", lang)
 
 
-per_10k = "_per_10k" if f.per_capita else ""
+if f.per_capita:
+    st.caption(t("scale.heading", lang, residents=number(library.population, lang)))
 used_by = "per_10k_residents" if f.per_capita else "total"
 small = scale.places(f.per_capita, small=True)
 figures = (  # label, value, and the table and column it is ranked in (None: not ranked)
     (
-        t(f"overview.usage{per_10k}", lang, year=year),
+        t("overview.usage", lang, year=year),
         number(mine[used_by], lang, scale.places(f.per_capita)),
         usage,
         used_by,
     ),
     (
-        t(f"overview.records{per_10k}", lang, year=year),
+        t("overview.records", lang, year=year),
         number(own_records.total, lang, small),
         records,
         "total",
     ),
     (
-        t(f"overview.lent{per_10k}", lang, year=year),
+        t("overview.lent", lang, year=year),
         number(own_ill.lending_filled, lang, small),
         ill,
         "lending_filled",
@@ -94,6 +95,7 @@ else:
             milestones=consortium().milestones,
             lang=lang,
             peers_label=t("peers.hover", lang, level=level),
+            peers_count=t("peers.count", lang, level=level),
         )
     )
     note = (

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from coopdash import charts, comparison, contributions, peers, profile, services, uptake
+from coopdash import charts, contributions, peers, profile, services, uptake
 from coopdash.i18n import t
 from coopdash.webapp import chart, consortium, members, query, registry, through_entry
 
@@ -57,7 +57,7 @@ registry_members = members()
 usage = query(uptake.uptake_by_city, year, metric)
 records = query(contributions.by_city, year)
 ill = query(services.ill_by_city, year)
-growth = comparison.library_changes(query(uptake.usage_months, year, metric), registry_members, year)
+growth = query(uptake.usage_changes, year, metric, ())
 against_peers = mode == "peers"
 level = libraries[chosen[0]].level
 st.subheader(t("compare.measures", lang, year=year))
@@ -101,6 +101,7 @@ chart(
         milestones=consortium().milestones,
         lang=lang,
         peers_label=t("peers.hover", lang, level=peers.level_words(level, lang)),
+        peers_count=t("peers.count", lang, level=peers.level_words(level, lang)),
     )
 )
 if against_peers and line is not None and not line.empty:

@@ -41,13 +41,15 @@ def shown(count: int) -> str:
     return number(scale.per_10k(count, served) if f.per_capita else count, lang, places)
 
 
+if f.per_capita:
+    st.caption(t("scale.heading", lang, residents=number(served, lang)))
 original, enhanced = int(table.original.sum()), int(table.enhanced.sum())
 local = int(table.local_documents.sum())
 a, b, c, d = st.columns(4)
-a.metric(t(f"contrib.original{per_10k}", lang, year=f.year), shown(original), border=True)
-b.metric(t(f"contrib.enhanced{per_10k}", lang, year=f.year), shown(enhanced), border=True)
+a.metric(t("contrib.original", lang, year=f.year), shown(original), border=True)
+b.metric(t("contrib.enhanced", lang, year=f.year), shown(enhanced), border=True)
 c.metric(
-    t(f"contrib.local{per_10k}", lang, share=f"{local / (original + enhanced):.0%}")
+    t("contrib.local", lang, share=f"{local / (original + enhanced):.0%}")
     if original + enhanced
     else t("contrib.local_plain", lang),
     shown(local),

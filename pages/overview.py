@@ -24,25 +24,19 @@ per_10k = "_per_10k" if f.per_capita else ""
 usage = f.chosen(query(uptake.uptake_by_city, year, metric))
 records = f.chosen(query(contributions.by_city, year))
 ill = f.chosen(query(services.ill_by_city, year))
-changes = overview.changes(
-    query(uptake.usage_months, year, metric),
-    query(overview.records_months, year),
-    query(overview.ill_months, year),
-    chosen,
-    year,
-)
+changes = query(overview.year_changes, year, metric, f.libraries)
 
 st.caption(t("overview.lede", lang, year=year, metric=metric_name))
 served = scale.population_served(chosen)
-columns = st.columns(5)
-for column, headline in zip(columns, overview.headlines(changes, chosen, f.per_capita), strict=False):
+if f.per_capita:
+    st.caption(t("scale.heading", lang, residents=number(served, lang)))
+for column, headline in zip(st.columns(4), overview.headlines(changes, chosen, f.per_capita), strict=True):
     column.metric(
-        t(f"overview.{headline.key}{per_10k}", lang, year=year),
+        t(f"overview.{headline.key}", lang, year=year),
         number(headline.value, lang, scale.places(f.per_capita, small=headline.key != "usage")),
         comparison.delta(headline.change, lang),
         border=True,
     )
-columns[4].metric(t("overview.residents", lang), number(served, lang), border=True)
 st.caption(
     f"**{t('change.title', lang)}** "
     + comparison.changes_note(
@@ -104,13 +98,15 @@ if began is not None:
     if not (since.uses.any() or since.records.any()):
         st.info(t("story.none", lang), icon=":material/hourglass_empty:")
     else:
+        if f.per_capita:
+            st.caption(t("scale.heading", lang, residents=number(served, lang)))
         a, b = st.columns(2)
         uses, contributed = since.uses.sum(), since.records.sum()
         if f.per_capita:
             uses, contributed = scale.per_10k(uses, served), scale.per_10k(contributed, served)
-        a.metric(t(f"story.uses{per_10k}", lang), number(uses, lang, scale.places(f.per_capita)), border=True)
+        a.metric(t("story.uses", lang), number(uses, lang, scale.places(f.per_capita)), border=True)
         b.metric(
-            t(f"story.records{per_10k}", lang),
+            t("story.records", lang),
             number(contributed, lang, scale.places(f.per_capita, small=True)),
             border=True,
         )

@@ -22,10 +22,12 @@ places = scale.places(f.per_capita, small=True)
 served = scale.population_served(f.chosen(members()))
 lent, borrowed = int(ill.lending_filled.sum()), int(ill.borrowing_filled.sum())
 requests_lent, requests_borrowed = int(ill.lending_requests.sum()), int(ill.borrowing_requests.sum())
+if f.per_capita:
+    st.caption(t("scale.heading", lang, residents=number(served, lang)))
 a, b, c, d = st.columns(4)
 for column, key, count in ((a, "lent", lent), (b, "borrowed", borrowed)):
     column.metric(
-        t(f"services.{key}{per_10k}", lang, year=f.year),
+        t(f"services.{key}", lang, year=f.year),
         number(scale.per_10k(count, served) if f.per_capita else count, lang, places),
         border=True,
     )

@@ -10,7 +10,6 @@ from coopdash.webapp import (
     consortium,
     cut_note,
     how,
-    members,
     query,
     registry,
     rows_table,
@@ -38,8 +37,7 @@ if f.year is None or not table.total.any():
     )
     st.stop()
 
-chosen_members = f.chosen(members())
-growth = comparison.library_changes(query(uptake.usage_months, f.year, f.metric), chosen_members, f.year)
+growth = query(uptake.usage_changes, f.year, f.metric, f.libraries)
 overall = comparison.from_library_changes(growth, f.year)
 total = int(table.total.sum())
 served = scale.population_served(table)
@@ -124,8 +122,7 @@ with st.expander(t("files_behind", lang)):
     rows_table(f.chosen(query(uptake.files_behind, f.year, f.metric)), lang)
 
 st.subheader(t("uptake.small_multiples", lang, metric=metric_name))
-every_month = query(uptake.monthly_uptake, f.metric)  # of every library: the cohorts below use them all
-monthly = f.chosen(every_month)
+monthly = f.chosen(query(uptake.monthly_uptake, f.metric))
 if f.per_capita:
     monthly = uptake.per_10k(monthly)
 drawn = set(leading_codes(monthly, "total"))
@@ -198,13 +195,14 @@ with right:
     )
 
 st.subheader(t("story.since_joining", lang))
-joined = story.since_joining(every_month, members())
+joined = f.chosen(query(story.joined_story, f.metric))
 if joined.empty:
     st.info(t("story.no_groups", lang), icon=":material/groups:")
 else:
+    lines = set(leading_codes(joined, "total"))
     chart(
         charts.since_joining_lines(
-            joined,
+            joined[joined.library_code.isin(lines)],
             label=labels,
             colours=colours,
             value_label=t("per_10k_of", lang, metric=metric_name),
@@ -214,5 +212,6 @@ else:
         ),
         key="since_joining",
     )
+    cut_note(len(lines), joined.library_code.nunique(), lang)
     st.dataframe(story.story_summary(joined, lang), hide_index=True, width="stretch")
 st.caption(t("story.note", lang) + " " + t("scale.not_applied", lang, why=t("scale.why.story", lang)))

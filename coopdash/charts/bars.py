@@ -217,15 +217,23 @@ def growth_bars(
     its row says why (`why`).
     """
     ordered = in_rank_order(df, "growth", label)
+    has_figure = ordered.growth.notna()
     fig = labelled_bars(
         ordered.assign(growth=ordered.growth.fillna(0)),
         value="growth",
         label=label,
         colour=library_marker_colours(ordered, colours),
-        text=[
-            f"{v:+.1%}" if pd.notna(v) else why for v, why in zip(ordered.growth, ordered.why, strict=True)
+        text=[  # a reason in two short lines, to fit beside a narrow chart
+            f"{v:+.1%}" if known else why.replace(": ", ":<br>", 1).replace("，", "，<br>", 1)
+            for v, why, known in zip(ordered.growth, ordered.why, has_figure, strict=True)
         ],
         hover=f"<b>%{{y}}</b><br>{value_label}: %{{text}}<extra></extra>",
+    )
+    fig.update_traces(
+        textfont={
+            "size": [15 if known else 12 for known in has_figure],
+            "color": [INK if known else NEUTRAL[0] for known in has_figure],
+        }
     )
     fig.add_vline(x=0, line={"color": INK, "width": 1})
     reach = with_room(ordered["growth"]) or [-0.1, 0.1]
@@ -314,9 +322,11 @@ def two_way(
         # Room on the right of each panel for the longest bar's label.
         top = ordered[value].max()
         fig.update_xaxes(
-            range=[0, (top if top > 0 else 1) * 1.22], row=1, col=column, **number_axis(top, lang)
+            range=[0, (top if top > 0 else 1) * 1.35], row=1, col=column, **number_axis(top, lang)
         )
     fig.update_annotations(font={"size": 14})
     fig.update_layout(showlegend=False)
     separate_levels(fig, ordered, label, lang)
-    return layout(fig, height=max(340, 40 * len(ordered) + 100))
+    layout(fig, height=max(340, 40 * len(ordered) + 100))
+    lines = max(usage_label.count("<br>"), records_label.count("<br>")) + 1
+    return fig.update_layout(margin={"t": 30 * lines})

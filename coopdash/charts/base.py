@@ -132,21 +132,23 @@ def in_rank_order(df: pd.DataFrame, value: str, label: str) -> pd.DataFrame:
     return ordered.drop(columns="_apart")
 
 
+SPACER = "\u2002"  # the empty row between the ranked libraries and those apart, which says why
+
+
 def separate_levels(fig: go.Figure, ordered: pd.DataFrame, label: str, lang: str) -> None:
-    """Keep the bars in `ordered`'s order and draw a line between the ranked libraries and those
-    below it, shown apart (the provincial library beside the cities), saying why."""
-    fig.update_yaxes(categoryorder="array", categoryarray=list(ordered[label]))
-    if ordered.empty or "level" not in ordered:
-        return
-    main = main_level(ordered)
-    apart = int((ordered.level != main).sum())
-    if not apart:
-        return
-    fig.add_shape(
-        type="line", xref="paper", x0=0, x1=1, yref="y", y0=apart - 0.5, y1=apart - 0.5,
-        line={"color": NEUTRAL[1], "width": 1, "dash": "dot"},
-    )  # fmt: skip
-    fig.add_annotation(
-        xref="paper", x=1, yref="y", y=apart - 0.5, text=t("rank.apart", lang, level=level_words(main, lang)),
-        showarrow=False, xanchor="right", yanchor="top", font={"size": 12, "color": NEUTRAL[0]},
-    )  # fmt: skip
+    """Keep the bars in `ordered`'s order; below the ranked libraries, a dotted line and an empty
+    row saying that those under it (the provincial library beside the cities) are not ranked."""
+    order = list(ordered[label])
+    main = main_level(ordered) if len(ordered) and "level" in ordered else None
+    apart = int((ordered.level != main).sum()) if main else 0
+    if apart:
+        order = order[:apart] + [SPACER] + order[apart:]
+        fig.add_shape(
+            type="line", xref="paper", x0=0, x1=1, yref="y", y0=apart - 0.5, y1=apart - 0.5,
+            line={"color": NEUTRAL[1], "width": 1, "dash": "dot"},
+        )  # fmt: skip
+        fig.add_annotation(
+            xref="paper", x=0, yref="y", y=apart, text=t("rank.apart", lang, level=level_words(main, lang)),
+            showarrow=False, xanchor="left", yanchor="middle", font={"size": 12, "color": NEUTRAL[0]},
+        )  # fmt: skip
+    fig.update_yaxes(categoryorder="array", categoryarray=order, range=[-0.5, len(order) - 0.5])

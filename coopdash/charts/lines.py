@@ -276,13 +276,27 @@ def compare_lines(
     milestones: tuple[Milestone, ...],
     lang: str,
     peers_label: str = "",
+    peers_count: str = "{count}",
 ) -> go.Figure:
     """A line per chosen library; `reference` (the peers' median, with how many peers in its `peers`
-    column) dashed in grey; milestones marked; from zero."""
+    column) dashed in grey; milestones marked; from zero.
+
+    Where the number of peers changes (new members joined), the reference line
+    breaks and restarts with how many it now counts (`peers_count`), so a new
+    group is not read as the old one rising or falling.
+    """
     fig = go.Figure()
     for code, part in df.groupby("library_code", sort=False):
         is_reference = code == reference
         name = label.get(code, code)
+        if is_reference:
+            part = _broken_where_peers_change(part)
+            for start in part[part.starts].itertuples():
+                fig.add_annotation(
+                    x=start.month, y=start.value, text=peers_count.format(count=int(start.peers)),
+                    showarrow=False, xanchor="left", yanchor="top", yshift=-4,
+                    font={"size": 12, "color": NEUTRAL[0]}, bgcolor="rgba(255,255,255,0.8)",
+                )  # fmt: skip
         fig.add_trace(
             go.Scatter(
                 x=part["month"],
@@ -306,3 +320,16 @@ def compare_lines(
         title=value_label, rangemode="tozero", **number_axis(df["value"].max() if len(df) else 0, lang)
     )
     return layout(fig, height=420)
+
+
+def _broken_where_peers_change(line: pd.DataFrame) -> pd.DataFrame:
+    """The reference line with a gap (a point without value) before each month its count of peers
+    changes, and `starts` marking the first month of each group after the first."""
+    line = line.sort_values("month").reset_index(drop=True)
+    changed = line.peers.ne(line.peers.shift()) & line.index.to_series().gt(0)
+    gaps = line[changed].assign(month=lambda f: f.month - pd.Timedelta(days=14), value=float("nan"))
+    return (
+        pd.concat([line.assign(starts=changed), gaps.assign(starts=False)])
+        .sort_values("month")
+        .reset_index(drop=True)
+    )
