@@ -21,6 +21,7 @@ class Milestone:
     date: date
     label_en: str
     label_zh: str
+    began: bool = False  # the cooperation began here: "since the signing" counts from it
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,17 @@ class Consortium:
     map_attribution_en: str = ""
     map_attribution_zh: str = ""
 
+    @property
+    def began(self) -> Milestone | None:
+        """The milestone the cooperation began with, if the settings name one."""
+        return next((m for m in self.milestones if m.began), None)
+
 
 def load_consortium(path: Path = DEFAULT_CONSORTIUM) -> Consortium:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         milestones = tuple(
-            Milestone(m["date"], m.get("label_en", ""), m.get("label_zh", ""))
+            Milestone(m["date"], m.get("label_en", ""), m.get("label_zh", ""), bool(m.get("began", False)))
             for m in data.get("milestones", [])
         )
         city_map = data.get("map", {})

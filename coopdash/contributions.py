@@ -54,9 +54,9 @@ def cumulative(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def recent_local_documents(
-    con: duckdb.DuckDBPyConnection, libraries: tuple[str, ...], limit: int = 25
+    con: duckdb.DuckDBPyConnection, year: int | None, libraries: tuple[str, ...], limit: int = 25
 ) -> pd.DataFrame:
-    return sql.df(con, "recent_local_documents", libraries=list(libraries), limit=limit)
+    return sql.df(con, "recent_local_documents", year=year, libraries=list(libraries), limit=limit)
 
 
 def files_behind(con: duckdb.DuckDBPyConnection, year: int | None) -> pd.DataFrame:

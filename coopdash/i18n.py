@@ -44,13 +44,6 @@ def number(value: float | None, lang: str, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def change(current: float, previous: float | None, lang: str, since: int) -> str | None:
-    """The change on the year before, as the delta under a headline figure; None when there is nothing to compare."""
-    if not previous:
-        return None
-    return t("change.on_year", lang, change=f"{(current - previous) / previous:+.1%}", year=since)
-
-
 def month(day: date, lang: str) -> str:
     return f"{day.year}年{day.month}月" if lang == "zh" else f"{day:%b %Y}"
 

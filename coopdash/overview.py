@@ -2,44 +2,91 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import duckdb
 import pandas as pd
 
-from coopdash.uptake import population_served
+from coopdash import comparison, peers, sql, uptake
+from coopdash.comparison import Change
+from coopdash.scale import PER, population_served, scaled
 
-MAP_MEASURES = ("usage_per_10k", "usage", "records", "local_documents", "lent")
+MAP_MEASURES = ("usage", "records", "local_documents", "lent")
+HEADLINES = ("usage", "records", "lent", "borrowed")
 
 
-def headline(
-    usage: pd.DataFrame,
-    records: pd.DataFrame,
-    records_before: pd.DataFrame,
-    ill: pd.DataFrame,
-    ill_before: pd.DataFrame,
-) -> list[tuple[str, float, float | None, int]]:
-    """(label key, this year, the year before, decimals) for the five headline figures."""
-    served = population_served(usage)
-    total, previous = usage.total.sum(), usage.previous_total.sum()
+@dataclass(frozen=True)
+class Headline:
+    key: str  # usage, records, lent, borrowed
+    value: (
+        float | None
+    )  # the year's figure: every chosen library, every month (per 10,000 residents if asked)
+    change: Change  # against the year before, like for like
+
+
+def records_months(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    return sql.df(con, "records_months_of_two_years", year=year)
+
+
+def ill_months(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    return sql.df(con, "ill_months_of_two_years", year=year)
+
+
+def year_changes(
+    con: duckdb.DuckDBPyConnection, year: int, metric: str, libraries: tuple[str, ...]
+) -> dict[str, Change]:
+    """The four headline figures of the `libraries` (all when none) against the year before, like for like."""
+    return changes(
+        uptake.usage_months(con, year, metric),
+        records_months(con, year),
+        ill_months(con, year),
+        peers.member_dates(con, libraries),
+        year,
+    )
+
+
+def changes(
+    usage: pd.DataFrame, records: pd.DataFrame, ill: pd.DataFrame, members: pd.DataFrame, year: int
+) -> dict[str, Change]:
+    """The four headline figures against the year before, like for like, over the libraries of `members`.
+
+    Each monthly frame holds every member; only the libraries of `members` (the
+    chosen ones) are compared.
+    """
+    chosen = set(members.library_code)
+
+    def of(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        frame = frame[frame.library_code.isin(chosen)]
+        return frame[["library_code", "month"]].assign(value=frame[column])
+
+    return {
+        "usage": comparison.year_on_year(of(usage, "value"), members, year),
+        "records": comparison.year_on_year(of(records, "value"), members, year, whole_years=True),
+        "lent": comparison.year_on_year(of(ill, "lending_filled"), members, year),
+        "borrowed": comparison.year_on_year(of(ill, "borrowing_filled"), members, year),
+    }
+
+
+def headlines(changes: dict[str, Change], members: pd.DataFrame, per_capita: bool) -> list[Headline]:
+    """The year's figures, per 10,000 residents served by the chosen libraries when asked."""
+    served = population_served(members)
     return [
-        ("usage", int(total), previous or None, 0),
-        (
-            "per_10k",
-            total * 10000 / served if served else None,
-            previous * 10000 / served if served else None,
-            1,
-        ),
-        ("records", int(records.total.sum()), int(records_before.total.sum()) or None, 0),
-        ("lent", int(ill.lending_filled.sum()), int(ill_before.lending_filled.sum()) or None, 0),
-        ("borrowed", int(ill.borrowing_filled.sum()), int(ill_before.borrowing_filled.sum()) or None, 0),
+        Headline(
+            key,
+            (changes[key].raw_current * PER / served if served else None)
+            if per_capita
+            else changes[key].raw_current,
+            changes[key],
+        )
+        for key in HEADLINES
     ]
 
 
 def map_values(
-    usage: pd.DataFrame, records: pd.DataFrame, ill: pd.DataFrame, measure: str, lang: str
+    usage: pd.DataFrame, records: pd.DataFrame, ill: pd.DataFrame, measure: str, per_capita: bool, lang: str
 ) -> pd.DataFrame:
     """One value per city library (its adcode places it on the map); NaN where it has none."""
-    cities = usage[usage.level == "city"][
-        ["library_code", "adcode", f"label_{lang}", "total", "per_10k_residents"]
-    ]
+    cities = usage[usage.level == "city"][["library_code", "adcode", f"label_{lang}", "population", "total"]]
     frame = cities.merge(
         records[["library_code", "total", "local_documents"]],
         on="library_code",
@@ -48,19 +95,20 @@ def map_values(
     )
     frame = frame.merge(ill[["library_code", "lending_filled"]], on="library_code", how="left")
     column = {
-        "usage_per_10k": "per_10k_residents",
         "usage": "total",
         "records": "total_records",
         "local_documents": "local_documents",
         "lent": "lending_filled",
     }[measure]
-    values = frame[column].astype(float).where(frame[column] > 0)
-    return pd.DataFrame({"adcode": frame.adcode, "name": frame[f"label_{lang}"], "value": values})
+    frame = frame.assign(value=frame[column].astype(float).where(frame[column] > 0))
+    frame = scaled(frame, ["value"], per_capita)
+    return pd.DataFrame({"adcode": frame.adcode, "name": frame[f"label_{lang}"], "value": frame.value})
 
 
-def two_way_table(usage: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """Per library with usage or records: use per 10,000 residents in, records contributed out."""
+def two_way_table(usage: pd.DataFrame, records: pd.DataFrame, per_capita: bool) -> pd.DataFrame:
+    """Per library with usage or records: use in, records contributed out, in the chosen scale."""
     both = usage.merge(
         records[["library_code", "total"]].rename(columns={"total": "records"}), on="library_code"
     )
-    return both[(both.total > 0) | (both.records > 0)].fillna({"per_10k_residents": 0})
+    both = both[(both.total > 0) | (both.records > 0)].rename(columns={"total": "uses"})
+    return scaled(both.astype({"uses": float, "records": float}), ["uses", "records"], per_capita)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from coopdash import counter_spec, sql
-from coopdash.i18n import long_date, t
+from coopdash import comparison, counter_spec, peers, sql
+from coopdash.i18n import t
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,9 @@ def usage_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def uptake_by_city(con: duckdb.DuckDBPyConnection, year: int, metric: str) -> pd.DataFrame:
-    """Every member with its total, per 10,000 residents, and growth on the year before."""
-    measure = MEASURES[metric]
-    frame = sql.df(con, "uptake_by_city", year=year, metric=metric, family=measure.family)
-    frame["growth"] = frame.total / frame.previous_total.where(frame.previous_total > 0) - 1
-    return frame
+    """Every member with its total, per 10,000 residents, and last year's total (raw: the change on the
+    year before is coopdash.comparison's, like for like)."""
+    return sql.df(con, "uptake_by_city", year=year, metric=metric, family=MEASURES[metric].family)
 
 
 def monthly_uptake(con: duckdb.DuckDBPyConnection, metric: str) -> pd.DataFrame:
@@ -142,79 +140,46 @@ def per_10k(monthly: pd.DataFrame) -> pd.DataFrame:
     return monthly.assign(total=monthly.per_10k_residents)
 
 
-def cohorts(monthly: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """Usage per 10,000 residents per month for each group of city libraries that joined together.
+def usage_months(con: duckdb.DuckDBPyConnection, year: int, metric: str) -> pd.DataFrame:
+    """Per library, each month of `year` and the year before its reports cover, with its use (zero included)."""
+    return sql.df(con, "usage_months_of_two_years", year=year, metric=metric, family=MEASURES[metric].family)
 
-    A group is the libraries with the same join date (or, where only a bound is
-    known, joined before the same date); its rate is its usage over its residents,
-    so a group of large cities and one of small cities compare fairly. Only months
-    in which every library of the group reported usage count, and only months
-    all groups share, so both lines cover the same months.
-    """
-    cities = members[(members.level == "city") & members.population.gt(0)].copy()
-    cities["cohort"] = [
-        ("on", joined) if pd.notna(joined) else ("before", before)
-        for joined, before in zip(cities.joined_on, cities.joined_before, strict=True)
-    ]
-    cities = cities[[not (kind == "before" and pd.isna(day)) for kind, day in cities.cohort]]
-    usage = monthly.merge(cities[["library_code", "cohort", "population"]], on="library_code")
-    size = cities.groupby("cohort").size()
-    grouped = usage.groupby(["cohort", "month"]).agg(
-        total=("total", "sum"), population=("population", "sum"), reporting=("library_code", "nunique")
+
+def usage_changes(
+    con: duckdb.DuckDBPyConnection, year: int, metric: str, libraries: tuple[str, ...]
+) -> pd.DataFrame:
+    """Each library's (of `libraries`, or every member's) change on the year before, like for like,
+    or why it has none (coopdash.comparison.library_changes)."""
+    return comparison.library_changes(
+        usage_months(con, year, metric), peers.member_dates(con, libraries), year
     )
-    grouped = grouped[grouped.reporting == grouped.index.get_level_values("cohort").map(size)].reset_index()
-    shared = grouped.groupby("month").cohort.nunique()
-    grouped = grouped[grouped.month.map(shared) == len(size)]
-    grouped["per_10k_residents"] = grouped.total * 10000 / grouped.population
-    grouped["kind"] = [kind for kind, _ in grouped.cohort]
-    grouped["date"] = [day for _, day in grouped.cohort]
-    grouped["libraries"] = grouped.cohort.map(size)
-    return grouped.drop(columns="cohort").sort_values(["date", "kind", "month"]).reset_index(drop=True)
 
 
-def cohort_label(kind: str, day, libraries: int, lang: str) -> str:
-    return t(f"cohort.{kind}", lang, date=long_date(day, lang), libraries=libraries)
-
-
-def population_served(table: pd.DataFrame) -> int:
-    """The residents the consortium serves: the province-level members' populations if
-    there are any (their cities lie within them), else the members' populations added up."""
-    top = table[table.level == "province"]
-    if not top.empty and top.population.notna().all():
-        return int(top.population.sum())
-    return int(table.population.fillna(0).sum())
-
-
-def cohort_summary(groups: pd.DataFrame, names: dict[tuple, str], lang: str) -> pd.DataFrame:
-    """Per group: the rate in its first and its latest full year of the shared months, and the growth."""
-    groups = groups.assign(year=groups.month.dt.year)
-    full = groups.groupby(["kind", "date", "year"]).filter(lambda part: len(part) == 12)
-    yearly = full.groupby(["kind", "date", "year"]).agg(
-        total=("total", "sum"), population=("population", "mean")
-    )
-    yearly["rate"] = yearly.total * 10000 / yearly.population
-    rows = []
-    for (kind, day), part in yearly.groupby(level=["kind", "date"]):
-        first, last = part.iloc[0], part.iloc[-1]
-        first_year, last_year = part.index[0][2], part.index[-1][2]
-        rows.append(
-            {
-                t("column.group", lang): names[(kind, day)],
-                t("column.rate_in", lang, year=first_year): round(first.rate, 1),
-                t("column.rate_in", lang, year=last_year): round(last.rate, 1),
-                t("column.growth", lang): f"{last.rate / first.rate - 1:+.0%}" if first.rate else "–",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def table_for_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    shown = table[
-        [f"label_{lang}", "population", "total", "per_10k_residents", "months_with_usage", "previous_total"]
+def table_for_display(table: pd.DataFrame, value: str, lang: str) -> pd.DataFrame:
+    """The ranking as a table: each library's rank among its level on `value` (equal values, equal ranks)."""
+    ranks = pd.concat(
+        [peers.competition_ranks(part[value]) for _, part in table.groupby("level", sort=False)]
+    ).reindex(table.index)
+    shown = table.assign(
+        rank=[f"{int(r)}" if pd.notna(r) else "–" for r in ranks],
+        level=[t(f"level.{level}", lang) for level in table.level],
+    )[
+        [
+            f"label_{lang}",
+            "level",
+            "rank",
+            "population",
+            "total",
+            "per_10k_residents",
+            "months_with_usage",
+            "previous_total",
+        ]
     ]
     return shown.assign(per_10k_residents=shown.per_10k_residents.round(1)).rename(
         columns={
             f"label_{lang}": t("column.library", lang),
+            "level": t("column.level", lang),
+            "rank": t("column.rank", lang),
             "population": t("column.residents", lang),
             "total": t("column.total", lang),
             "per_10k_residents": t("scale.per_10k", lang),

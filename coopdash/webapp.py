@@ -244,14 +244,18 @@ def synthetic_notice(status: pd.Series, lang: str) -> None:
 def language() -> str:
     """The reader's language, chosen first so everything after it is in that language.
 
-    A link may carry ?lang=zh; after that the choice lives in the session, across pages.
+    A link may carry ?lang=zh; after that the choice lives in the session, across pages,
+    and stays in the address, so a link copied from any page opens in the same language.
     """
     if "lang" not in st.session_state:
         wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
         st.session_state.lang = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
-    return st.sidebar.radio(
+    chosen = st.sidebar.radio(
         "Language · 语言", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang"
     )
+    if st.query_params.get("lang") != chosen:
+        st.query_params["lang"] = chosen
+    return chosen
 
 
 SCALES = ("total", "per_10k")

@@ -1,10 +1,10 @@
-"""City profile: one library's year, its rank, its trend against the other cities, what it used and contributed."""
+"""City profile: one library's year, its rank among its level, its trend against its peers, what it used and contributed."""
 
 import streamlit as st
 
-from coopdash import charts, contributions, profile, services, uptake
-from coopdash.i18n import number, t
-from coopdash.webapp import chart, consortium, query, registry, through_entry
+from coopdash import charts, contributions, peers, profile, scale, services, uptake
+from coopdash.i18n import long_date, number, t
+from coopdash.webapp import chart, consortium, members, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -23,52 +23,87 @@ code = st.selectbox(
 )
 library = libraries[code]
 year, metric = f.year, f.metric
+metric_name = t(f"metric.{metric}", lang)
 st.header(f"{library.name_zh if lang == 'zh' else library.name_en} · {year}")
 st.caption(t("city.print", lang))
 
 usage = query(uptake.uptake_by_city, year, metric)
-records = query(contributions.by_city, year)
-ill = query(services.ill_by_city, year)
-mine = usage[usage.library_code == code].iloc[0]
-own_records = records[records.library_code == code].iloc[0]
-own_ill = ill[ill.library_code == code]
+records = scale.scaled(query(contributions.by_city, year).astype({"total": float}), ["total"], f.per_capita)
+ill = scale.scaled(
+    query(services.ill_by_city, year).astype({"lending_filled": float}), ["lending_filled"], f.per_capita
+)
+mine, own_records, own_ill = (table[table.library_code == code].iloc[0] for table in (usage, records, ill))
 
 
 def ranked(table, column):
-    place = profile.rank(table, code, column)
-    return t("city.rank", lang, rank=place[0], of=place[1]) if place else None
+    place = peers.rank_within_level(table, code, column)
+    if place is None:
+        return None
+    return place.text(lang) if place.of > 1 else t("rank.not_ranked", lang)
 
 
-figures = (  # label, value, and the table and column it is ranked in
-    (t("overview.usage", lang, year=year), number(mine.total, lang), usage, "total"),
-    (t("scale.per_10k", lang), number(mine.per_10k_residents, lang, 1), usage, "per_10k_residents"),
-    (t("overview.records", lang, year=year), number(own_records.total, lang), records, "total"),
-    (t("overview.lent", lang, year=year), number(own_ill.lending_filled.sum(), lang), ill, "lending_filled"),
+if f.per_capita:
+    st.caption(t("scale.heading", lang, residents=number(library.population, lang)))
+used_by = "per_10k_residents" if f.per_capita else "total"
+small = scale.places(f.per_capita, small=True)
+figures = (  # label, value, and the table and column it is ranked in (None: not ranked)
+    (
+        t("overview.usage", lang, year=year),
+        number(mine[used_by], lang, scale.places(f.per_capita)),
+        usage,
+        used_by,
+    ),
+    (
+        t("overview.records", lang, year=year),
+        number(own_records.total, lang, small),
+        records,
+        "total",
+    ),
+    (
+        t("overview.lent", lang, year=year),
+        number(own_ill.lending_filled, lang, small),
+        ill,
+        "lending_filled",
+    ),
+    (t("column.residents", lang), number(library.population, lang), None, None),
 )
 for column, (label, value, table, ranked_by) in zip(st.columns(len(figures)), figures, strict=True):
-    column.metric(label, value, ranked(table, ranked_by), delta_color="off", delta_arrow="off", border=True)
-st.caption(t("city.rank_note", lang, metric=metric))
+    column.metric(
+        label,
+        value,
+        ranked(table, ranked_by) if table is not None else None,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+st.caption(t("rank.note", lang, level=peers.level_words(library.level, lang), metric=metric_name))
 
-st.subheader(t("city.trend", lang, metric=t(f"metric.{metric}", lang)))
-monthly = uptake.per_10k(query(uptake.monthly_uptake, metric))
-cities = [c for c, lib in libraries.items() if lib.level == "city" and c != code]
-lines = profile.against_peers(monthly.rename(columns={"total": "value"}), [code], cities, "median")
+st.subheader(t("city.trend", lang, metric=metric_name))
+monthly = uptake.per_10k(query(uptake.monthly_uptake, metric)).rename(columns={"total": "value"})
+lines, line = profile.with_peer_line(monthly, members(), [code], against_peers=True)
 if lines.empty:
     st.info(t("city.no_usage", lang), icon=":material/inbox:")
 else:
-    labels = {code: library.label(lang), profile.PEERS: t("city.median", lang)}
+    level = peers.level_words(library.level, lang)
     chart(
         charts.compare_lines(
             lines,
-            label=labels,
+            label={code: library.label(lang), peers.PEERS: profile.peer_label(library.level, lang)},
             colours=charts.library_colours(list(libraries)),
-            value_label=t("per_10k_of", lang, metric=metric),
-            reference=profile.PEERS,
+            value_label=t("per_10k_of", lang, metric=metric_name),
+            reference=peers.PEERS,
             milestones=consortium().milestones,
             lang=lang,
+            peers_label=t("peers.hover", lang, level=level),
+            peers_count=t("peers.count", lang, level=level),
         )
     )
-st.caption(t("city.trend_note", lang))
+    note = (
+        t("peers.line_note", lang, level=level, runs=peers.peer_runs_text(line, library.level, lang))
+        if not line.empty
+        else t("peers.none", lang, level=level)
+    )
+    st.caption(note + " " + t("scale.not_applied", lang, why=t("scale.why.peers", lang)))
 
 left, right = st.columns(2)
 with left:
@@ -78,7 +113,16 @@ with left:
     if used.empty:
         st.info(t("city.no_usage", lang), icon=":material/inbox:")
     else:
-        chart(charts.ranked_bars(used.head(8), item="item", value="total", value_label=metric, lang=lang))
+        chart(
+            charts.ranked_bars(used.head(8), item="item", value="total", value_label=metric_name, lang=lang)
+        )
+        st.caption(
+            t(
+                "scale.not_applied",
+                lang,
+                why=t("scale.why.breakdown", lang, what=t(f"dimension.{dimension}", lang)),
+            )
+        )
     titles = query(uptake.top_titles, year, metric, (code,), 10)
     if not titles.empty:
         st.dataframe(uptake.titles_for_display(titles, lang), hide_index=True, width="stretch")
@@ -89,8 +133,9 @@ with right:
     if own.empty:
         st.info(t("city.no_contributions", lang), icon=":material/inbox:")
     else:
-        chart(
-            charts.class_bars(query(contributions.by_class, year, (code,), lang), lang=lang),
+        chart(charts.class_bars(query(contributions.by_class, year, (code,), lang), lang=lang))
+        st.caption(
+            t("scale.not_applied", lang, why=t("scale.why.breakdown", lang, what=t("column.clc", lang)))
         )
         st.dataframe(
             own[["year", "original", "enhanced", "total"]].rename(
@@ -104,9 +149,7 @@ with right:
             hide_index=True,
             width="stretch",
         )
-joined = library.joined_on or library.joined_before
-if joined:
-    st.caption(
-        t("city.joined_on" if library.joined_on else "city.joined_before", lang, date=str(joined))
-        + (f" ({library.joined_note})" if library.joined_note and lang == "en" else "")
-    )
+if library.joined_on:
+    st.caption(t("city.joined_on", lang, date=long_date(library.joined_on, lang)))
+elif library.joined_before:
+    st.caption(t("city.joined_before", lang, date=long_date(library.joined_before, lang)))

@@ -10,6 +10,7 @@ from coopdash.webapp import chart, cut_note, query, registry, through_entry
 f = through_entry()
 lang = f.lang
 st.title(t("coverage.title", lang))
+st.caption(t("scale.not_on_page", lang))
 
 history = query(coverage.import_history, f.libraries or None)
 if history.empty:

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from coopdash import charts, services
+from coopdash import charts, scale, services
 from coopdash.filters import largest
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, cut_note, how, query, registry, rows_table, through_entry
+from coopdash.webapp import chart, cut_note, how, members, query, registry, rows_table, through_entry
 
 f = through_entry()
 lang = f.lang
@@ -17,11 +17,20 @@ if not query(services.service_years):
 
 colours = charts.library_colours(list(registry().libraries))
 ill = f.chosen(query(services.ill_by_city, f.year))
+per_10k = "_per_10k" if f.per_capita else ""
+places = scale.places(f.per_capita, small=True)
+served = scale.population_served(f.chosen(members()))
 lent, borrowed = int(ill.lending_filled.sum()), int(ill.borrowing_filled.sum())
 requests_lent, requests_borrowed = int(ill.lending_requests.sum()), int(ill.borrowing_requests.sum())
+if f.per_capita:
+    st.caption(t("scale.heading", lang, residents=number(served, lang)))
 a, b, c, d = st.columns(4)
-a.metric(t("services.lent", lang, year=f.year), number(lent, lang), border=True)
-b.metric(t("services.borrowed", lang, year=f.year), number(borrowed, lang), border=True)
+for column, key, count in ((a, "lent", lent), (b, "borrowed", borrowed)):
+    column.metric(
+        t(f"services.{key}", lang, year=f.year),
+        number(scale.per_10k(count, served) if f.per_capita else count, lang, places),
+        border=True,
+    )
 c.metric(
     t("services.lending_fill", lang), f"{lent / requests_lent:.0%}" if requests_lent else "–", border=True
 )
@@ -37,7 +46,17 @@ if active.empty:
     st.info(t("services.no_ill", lang, year=f.year), icon=":material/filter_alt_off:")
 else:
     busiest = largest(active.assign(volume=active.lending_filled + active.borrowing_filled), "volume")
-    chart(charts.lent_and_borrowed(busiest, label=f.label, colours=colours, lang=lang))
+    filled = ["lending_filled", "borrowing_filled"]
+    chart(
+        charts.lent_and_borrowed(
+            scale.scaled(busiest.astype({column: float for column in filled}), filled, f.per_capita),
+            label=f.label,
+            colours=colours,
+            value_label=t(f"chart.borrowed_lent_axis{per_10k}", lang),
+            lang=lang,
+            decimals=places,
+        )
+    )
     cut_note(len(busiest), len(active), lang)
 how(t("how.ill", lang), lang)
 
@@ -51,7 +70,16 @@ if worked.empty:
     st.info(t("services.no_cataloguing", lang, year=f.year), icon=":material/filter_alt_off:")
 else:
     busiest = largest(worked.assign(work=worked[list(parts)].sum(axis=1)), "work")
-    chart(charts.activity_bars(busiest, label=f.label, parts=parts, lang=lang))
+    chart(
+        charts.activity_bars(
+            scale.scaled(busiest.astype({column: float for column in parts}), list(parts), f.per_capita),
+            label=f.label,
+            parts=parts,
+            value_label=t(f"services.cataloguing_axis{per_10k}", lang),
+            lang=lang,
+            decimals=places,
+        )
+    )
     cut_note(len(busiest), len(worked), lang)
 how(t("how.cataloguing", lang), lang)
 

@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from coopdash import charts, uptake
+from coopdash import charts, comparison, peers, scale, story, uptake
 from coopdash.filters import largest, leading_codes
-from coopdash.i18n import change, number, t
+from coopdash.i18n import number, t
 from coopdash.webapp import (
     chart,
     consortium,
     cut_note,
     how,
-    members,
     query,
     registry,
     rows_table,
@@ -27,6 +26,7 @@ if not query(uptake.usage_years):
 
 measure = uptake.MEASURES[f.metric]
 metric_name = t(f"metric.{f.metric}", lang)
+labels = registry().labels(lang)
 codes = list(registry().libraries)
 chosen = f.libraries or tuple(codes)
 colours = charts.library_colours(codes)
@@ -37,25 +37,27 @@ if f.year is None or not table.total.any():
     )
     st.stop()
 
+growth = query(uptake.usage_changes, f.year, f.metric, f.libraries)
+overall = comparison.from_library_changes(growth, f.year)
 total = int(table.total.sum())
-previous = table.previous_total.sum()
-served = uptake.population_served(table)
+served = scale.population_served(table)
 a, b, c = st.columns(3)
 a.metric(
     t("uptake.total_chosen" if f.libraries else "uptake.total", lang, year=f.year),
     number(total, lang),
-    change(total, previous, lang, f.year - 1),
+    comparison.delta(overall, lang),
     border=True,
 )
-b.metric(t("scale.per_10k", lang), number(total * 10000 / served, lang, 1) if served else "–", border=True)
+b.metric(t("scale.per_10k", lang), number(scale.per_10k(total, served), lang, 1), border=True)
 c.metric(
     t("uptake.members_with_usage", lang),
     t("of", lang, part=int((table.total > 0).sum()), whole=len(table)),
     border=True,
 )
+st.caption(comparison.changes_note([(metric_name, overall)], labels, lang))
 
 value = "per_10k_residents" if f.per_capita else "total"
-value_label = t("per_10k_of", lang, metric=f.metric) if f.per_capita else f.metric
+value_label = t("per_10k_of", lang, metric=metric_name) if f.per_capita else metric_name
 shown = table[table.total > 0]
 ranked = largest(shown, value)
 left, right = st.columns([3, 2])
@@ -81,15 +83,25 @@ with left:
     )
 with right:
     st.subheader(t("uptake.growth", lang, year=f.year, previous=f.year - 1))
+    changed = table.merge(growth[["library_code", "growth", "reason", "joined_on"]], on="library_code")
+    changed["why"] = [
+        comparison.LeftOut(code, reason, joined).text(f.year, lang) if isinstance(reason, str) else ""
+        for code, reason, joined in zip(changed.library_code, changed.reason, changed.joined_on, strict=True)
+    ]
     chart(
         charts.growth_bars(
-            largest(shown, "growth"),
+            largest(changed.assign(size=changed.total), "size"),
             label=f.label,
             colours=colours,
             value_label=t("uptake.growth_axis", lang),
+            lang=lang,
         )
     )
+    st.caption(
+        t("uptake.growth_note", lang) + " " + t("scale.not_applied", lang, why=t("scale.why.change", lang))
+    )
 cut_note(len(ranked), len(shown), lang)
+st.caption(t("rank.note", lang, level=peers.level_words(peers.main_level(table), lang), metric=metric_name))
 how(uptake.how_computed(measure, lang), lang)
 
 incomplete = table[(table.months_with_usage > 0) & (table.months_with_usage < 12)]
@@ -105,16 +117,14 @@ if not incomplete.empty:
         )
     )
 with st.expander(t("as_table", lang)):
-    st.dataframe(uptake.table_for_display(table, lang), hide_index=True, width="stretch")
+    st.dataframe(uptake.table_for_display(table, value, lang), hide_index=True, width="stretch")
 with st.expander(t("files_behind", lang)):
     rows_table(f.chosen(query(uptake.files_behind, f.year, f.metric)), lang)
 
 st.subheader(t("uptake.small_multiples", lang, metric=metric_name))
-every_month = query(uptake.monthly_uptake, f.metric)  # of every library: the cohorts below use them all
-monthly = f.chosen(every_month)
+monthly = f.chosen(query(uptake.monthly_uptake, f.metric))
 if f.per_capita:
     monthly = uptake.per_10k(monthly)
-labels = registry().labels(lang)
 drawn = set(leading_codes(monthly, "total"))
 chart(
     charts.small_multiples(
@@ -140,9 +150,20 @@ dimensions = ("platform", "data_type") if measure.family == "PR" else ("database
 for tab, dimension in zip(st.tabs([t(f"dimension.{d}", lang) for d in dimensions]), dimensions, strict=True):
     with tab:
         parts = query(uptake.breakdown, f.year, f.metric, dimension, chosen)
-        chart(charts.ranked_bars(parts.head(15), item="item", value="total", value_label=f.metric, lang=lang))
+        chart(
+            charts.ranked_bars(
+                parts.head(15), item="item", value="total", value_label=metric_name, lang=lang
+            ),
+            key=f"breakdown_{dimension}",
+        )
         st.caption(
             t("uptake.breakdown_note", lang, family=measure.family, shown=min(15, len(parts)), all=len(parts))
+            + " "
+            + t(
+                "scale.not_applied",
+                lang,
+                why=t("scale.why.breakdown", lang, what=t(f"dimension.{dimension}", lang)),
+            )
         )
 
 left, right = st.columns(2)
@@ -167,25 +188,30 @@ with right:
         st.info(t("uptake.no_denials", lang), icon=":material/lock_open:")
     else:
         chart(charts.denial_bars(refused.head(12), lang=lang))
-    st.caption(t("uptake.denials_note", lang))
-
-st.subheader(t("uptake.cohorts", lang))
-groups = uptake.cohorts(every_month, members())
-if len(groups[["kind", "date"]].drop_duplicates()) < 2:
-    st.info(t("uptake.no_cohorts", lang), icon=":material/groups:")
-else:
-    names = {
-        (kind, day): uptake.cohort_label(kind, day, n, lang)
-        for kind, day, n in groups[["kind", "date", "libraries"]].drop_duplicates().itertuples(index=False)
-    }
-    chart(
-        charts.cohort_lines(
-            groups,
-            names=names,
-            milestones=consortium().milestones,
-            value_label=t("per_10k_of", lang, metric=f.metric),
-            lang=lang,
-        )
+    st.caption(
+        t("uptake.denials_note", lang)
+        + " "
+        + t("scale.not_applied", lang, why=t("scale.why.breakdown", lang, what=t("dimension.database", lang)))
     )
-    st.dataframe(uptake.cohort_summary(groups, names, lang), hide_index=True, width="stretch")
-st.caption(t("uptake.cohorts_note", lang))
+
+st.subheader(t("story.since_joining", lang))
+joined = f.chosen(query(story.joined_story, f.metric))
+if joined.empty:
+    st.info(t("story.no_groups", lang), icon=":material/groups:")
+else:
+    lines = set(leading_codes(joined, "total"))
+    chart(
+        charts.since_joining_lines(
+            joined[joined.library_code.isin(lines)],
+            label=labels,
+            colours=colours,
+            value_label=t("per_10k_of", lang, metric=metric_name),
+            joined_label=t("story.joined_line", lang),
+            axis_label=t("story.axis", lang),
+            lang=lang,
+        ),
+        key="since_joining",
+    )
+    cut_note(len(lines), joined.library_code.nunique(), lang)
+    st.dataframe(story.story_summary(joined, lang), hide_index=True, width="stretch")
+st.caption(t("story.note", lang) + " " + t("scale.not_applied", lang, why=t("scale.why.story", lang)))

@@ -20,6 +20,7 @@ select
     m.city_zh,
     m.label_en,
     m.label_zh,
+    m.population,
     coalesce(s.new_records, 0) as new_records,
     coalesce(s.holdings_set, 0) as holdings_set,
     coalesce(s.records_replaced, 0) as records_replaced,

@@ -20,6 +20,7 @@ select
     m.city_zh,
     m.label_en,
     m.label_zh,
+    m.population,
     coalesce(c.original, 0) as original,
     coalesce(c.enhanced, 0) as enhanced,
     coalesce(c.original, 0) + coalesce(c.enhanced, 0) as total,

@@ -28,6 +28,7 @@ select
     m.city_zh,
     m.label_en,
     m.label_zh,
+    m.population,
     coalesce(s.borrowing_requests, 0) as borrowing_requests,
     coalesce(s.borrowing_filled, 0) as borrowing_filled,
     coalesce(s.lending_requests, 0) as lending_requests,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coopdash.i18n import LANGUAGES, catalog, change, long_date, month, number, t
+from coopdash.i18n import LANGUAGES, catalog, long_date, month, number, t
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*ROOT.glob("coopdash/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "dashboard.py"]
@@ -66,19 +66,6 @@ def test_the_chinese_texts_are_chinese():
 )
 def test_numbers_as_each_language_writes_them(value, lang, decimals, expected):
     assert number(value, lang, decimals) == expected
-
-
-@pytest.mark.parametrize(
-    ("current", "previous", "lang", "expected"),
-    [
-        (110, 100, "en", "+10.0% on 2024"),
-        (90, 100, "zh", "较2024年 -10.0%"),
-        (5, 0, "en", None),
-        (5, None, "zh", None),
-    ],
-)
-def test_change_on_the_year_before(current, previous, lang, expected):
-    assert change(current, previous, lang, 2024) == expected
 
 
 def test_dates_in_both_languages():

@@ -4,6 +4,7 @@ The headline figures are checked against sums over the stored rows written here,
 not through the pages' own queries, so a wrong query shows as a wrong number.
 """
 
+import statistics
 from pathlib import Path
 
 import duckdb
@@ -144,12 +145,13 @@ def test_compare_sets_libraries_side_by_side(first_run, monkeypatch):
 
 
 def test_compare_one_against_its_peers(first_run, monkeypatch):
+    """The same statistic as the city profile's peer line: the median of the other cities."""
     database, _ = first_run
     at = opened(database, monkeypatch, "compare", "en")
     at.radio(key="compare_mode").set_value("peers").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Hangzhou", "Average of the other cities"]
+    assert list(table.columns) == ["Hangzhou", "Median of the other cities"]
     others = [
         usage(database, 2025, (code,))
         for code in (
@@ -165,7 +167,7 @@ def test_compare_one_against_its_peers(first_run, monkeypatch):
             "lishui",
         )
     ]
-    assert table.loc["Usage", "Average of the other cities"] == f"{sum(others) / len(others):,.0f}"
+    assert table.loc["Usage", "Median of the other cities"] == f"{statistics.median(others):,.0f}"
 
 
 def test_coverage_lists_every_imported_file(first_run, monkeypatch):
