@@ -35,6 +35,8 @@ PROTECTED = (
     ("pages/imports.py", "nav.imports", ":material/upload_file:", "import"),
     ("pages/data.py", "nav.data", ":material/database:", "manage_data"),
     ("pages/registry.py", "nav.registry", ":material/badge:", "edit_registry"),
+    ("pages/harvest.py", "nav.harvest", ":material/cloud_download:", "harvest"),
+    ("pages/harvest_settings.py", "nav.harvest_settings", ":material/settings_ethernet:", "edit_harvest"),
 )
 role = access.current_role()  # read once: in local mode each read opens the users file
 visible = PAGES + tuple(page[:3] for page in PROTECTED if auth.can(role, page[3]))

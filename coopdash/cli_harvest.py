@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -159,39 +159,11 @@ def _check(args, settings, found, database: Path, out: Console) -> int:
         raise CoopdashError(
             f"no credentials for {args.library[0]} on {platform.name} in the credentials file"
         )
-    ok, reason = check_and_record(database, platform, args.library[0], credentials, settings)
+    ok, reason = status.check_and_record(
+        database, platform, args.library[0], credentials, settings.politeness
+    )
     out.print(("[green]" if ok else "[red]") + status.reason_text(reason[0], reason[1], "en") + "[/]")
     return 0 if ok else 1
-
-
-def check_and_record(
-    database: Path, platform, library: str, credentials, settings
-) -> tuple[bool, tuple[str, dict]]:
-    """Test the connection and remember the answer (verified or refused) in the database."""
-    import tempfile
-
-    from coopdash.writer import writing
-
-    with tempfile.TemporaryDirectory() as folder:
-        ok, reason = status.check_connection(platform, credentials, settings.politeness, Path(folder))
-    refused = not ok and (
-        reason[0] == "sushi"
-        and 1030 <= int(reason[1].get("code", 0)) < 3000
-        or reason == ("http", {"status": 401})
-        or reason == ("http", {"status": 403})
-    )
-    if ok or refused:
-        with writing(database) as con:
-            status.write_access(
-                con,
-                platform.name,
-                library,
-                "verified" if ok else "refused",
-                None if ok else reason,
-                credentials.secrets,
-                datetime.now(),
-            )
-    return ok, reason
 
 
 def summary_json(summary: Summary) -> dict:

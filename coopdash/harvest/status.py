@@ -8,6 +8,7 @@ they describe, so the status never claims a month the database does not hold.
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from coopdash.harvest.client import Client, endpoint, parameters
 from coopdash.harvest.credentials import Credentials, redact
 from coopdash.harvest.plan import Stored
 from coopdash.harvest.settings import Platform, Politeness
-from coopdash.harvest.vendor import read
+from coopdash.harvest.vendor import UNAUTHORISED, read
 from coopdash.i18n import month as month_label
 from coopdash.i18n import t
 
@@ -178,6 +179,35 @@ def check_connection(
         return False, ("http", {"status": answer.status})
     finally:
         client.close()
+
+
+def check_and_record(
+    database: Path, platform: Platform, library: str, credentials: Credentials, politeness: Politeness
+) -> tuple[bool, tuple[str, dict]]:
+    """Test the connection and remember the answer (verified, or refused credentials) in the database."""
+    from coopdash.writer import writing
+
+    with tempfile.TemporaryDirectory() as folder:
+        ok, reason = check_connection(platform, credentials, politeness, Path(folder))
+    code, params = reason
+    refused = (
+        code == "sushi"
+        and int(params.get("code", 0)) in UNAUTHORISED
+        or (code == "http" and params.get("status") in (401, 403))
+    )
+    if ok or refused:
+        with writing(database) as con:
+            state = "verified" if ok else "refused"
+            write_access(
+                con,
+                platform.name,
+                library,
+                state,
+                None if ok else reason,
+                credentials.secrets,
+                datetime.now(),
+            )
+    return ok, reason
 
 
 def _status_params(platform: Platform, credentials: Credentials) -> dict[str, str]:
