@@ -360,6 +360,7 @@ class CounterApi:
                 "start": time.monotonic(),
                 "user_agent": handler.headers.get("User-Agent"),
             }
+            self.requests.append(record)  # when it arrives: a client that gave up waiting still asked
         try:
             reply = self._reply(segments, params)
             time.sleep(self.latency + reply.delay)
@@ -379,7 +380,6 @@ class CounterApi:
             with self.lock:
                 self.in_flight -= 1
                 record["end"] = time.monotonic()
-                self.requests.append(record)
 
     def _reply(self, segments: list[str], params: dict) -> Reply:
         scenario, rest = segments[0], segments[1:]

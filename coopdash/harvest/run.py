@@ -314,7 +314,7 @@ class _HostWorkers:
     def _host(self, host: str, jobs: list[plan.Job]) -> None:
         with self.slots:
             try:
-                _HostRun(self, host, jobs).run()
+                _HostRun(self, host, jobs).run(host)
             except Exception:  # a fault must not leave the run waiting for results that never come
                 log.exception("harvest of %s stopped", host)
                 raise
@@ -333,14 +333,19 @@ class _HostRun:
         self.full_dates: set[str] = set()  # platforms that turned out to want YYYY-MM-DD
         self.open = 0
 
-    def run(self) -> None:
+    def run(self, host: str) -> None:
         client = Client(self.politeness)
         try:
             while self.pending and not self.w.stop.is_set():
                 entry = self._next()
                 if entry is None:
                     continue
-                self._one(client, entry)
+                try:
+                    self._one(client, entry)
+                except Exception as exc:  # a fault with one answer must not stop the others
+                    log.exception("%s: a fault while harvesting", host)
+                    fault = Outcome("failed", ("fault", {"error": type(exc).__name__}))
+                    self.w.results.put(Result(entry["job"], fault))
         finally:
             client.close()
 

@@ -51,6 +51,7 @@ def read(answer: Answer, month: date) -> Outcome:
     if document is _NOT_JSON:  # 202 with no body is the spec's "queued"
         return _by_status(answer) or Outcome("failed", ("not_json", {"status": answer.status}))
     report, wrapped = _find_report(document)
+    wrapped = wrapped or body.lstrip()[:1] == b'"'  # the JSON came as a JSON string
     exceptions = _exceptions(report if report is not None else document)
     if report is not None:
         return _with_report(report, wrapped, body, exceptions, month, answer)
@@ -152,7 +153,7 @@ def _find_report(document, depth: int = 0) -> tuple[dict | None, bool]:
             for key, value in document.items():
                 if key.lower() in ("body", "report", "data", "response", "result"):
                     found, _ = _find_report(
-                        _decode(json.dumps(value)) if isinstance(value, str) else value, depth + 1
+                        _decode(value.encode()) if isinstance(value, str) else value, depth + 1
                     )
                     if found is not None:
                         return found, True
