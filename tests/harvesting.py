@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from tests.counter_api import API_KEY, CUSTOMER_ID, REQUESTOR_ID, month_report
 from tests.conftest import ROOT
+from tests.counter_api import API_KEY, CUSTOMER_ID, REQUESTOR_ID, month_report
 
 # Short pauses and timeouts: each scenario runs in well under a few seconds.
 POLITENESS = """[harvest]
