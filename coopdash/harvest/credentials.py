@@ -24,6 +24,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 from coopdash.errors import CoopdashError
 from coopdash.harvest.settings import _text, write_atomically
@@ -161,5 +162,6 @@ def redact(text: str, secrets: list[str]) -> str:
     """`text` with every secret replaced by ***: for anything a server said that we keep or show."""
     for secret in sorted(secrets, key=len, reverse=True):
         if len(secret) >= 3:
-            text = text.replace(secret, "***")
+            for form in (secret, quote(secret, safe=""), quote_plus(secret)):  # as sent in an address, too
+                text = text.replace(form, "***")
     return text

@@ -182,7 +182,8 @@ def _exceptions(node, depth: int = 0) -> list[tuple[int, str, str]]:
     if code is not None and ("message" in keys or "severity" in keys or "data" in keys):
         number = _code(code)
         if number is not None:
-            found.append((number, str(keys.get("message") or ""), str(keys.get("data") or "")))
+            message, data = str(keys.get("message") or ""), str(keys.get("data") or "")
+            found.append((number, f"{message} ({data})" if data else message, data))
             return found
     for key in ("report_header", "exception", "exceptions", "body", "error", "errors"):
         if key in keys:
