@@ -254,9 +254,16 @@ def print_status(con: duckdb.DuckDBPyConnection, settings, out: Console, lang: s
     out.print(table)
     problems = rows[rows.state.isin(("failed", "queued", "not_ready"))]
     for row in problems.tail(30).itertuples():
+        where = f"{row.platform} · {row.library_code} · {row.report_id} {row.month:%Y-%m}"
+        reason = status.reason_text(row.reason_code, row.reason_params, lang)
         out.print(
-            f"{t(f'harvest.state.{row.state}', lang)}: {row.platform} · {row.library_code} · {row.report_id} "
-            f"{row.month:%Y-%m} — {status.reason_text(row.reason_code, row.reason_params, lang)}"
+            t(
+                "harvest.status_line",
+                lang,
+                state=t(f"harvest.state.{row.state}", lang),
+                where=where,
+                reason=reason,
+            )
         )
 
 

@@ -28,7 +28,7 @@ if not settings.platforms:
 names = [p.name for p in settings.platforms]
 labels = registry().labels(lang)
 last = plan.last_complete_month(date.today())
-recent = plan.month_range(date(last.year - 2, 1, 1), last)[::-1]
+recent = plan.month_range(date(last.year - 10, 1, 1), last)[::-1]
 left, middle = st.columns(2)
 platform = left.selectbox(
     t("column.platform", lang),

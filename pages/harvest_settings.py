@@ -33,6 +33,10 @@ labels = registry().labels(lang)
 
 # ---------------------------------------------------------------- a platform
 names = [p.name for p in settings.platforms]
+if "hs_saved" in st.session_state:  # the platform just saved: shown chosen, with its message
+    saved_name = st.session_state.pop("hs_saved")
+    st.session_state.hs_platform = saved_name if saved_name in names else None
+    st.success(t("harvest_settings.saved", lang, name=saved_name), icon=":material/check_circle:")
 chosen = st.selectbox(
     t("column.platform", lang),
     [None, *names],
@@ -94,7 +98,7 @@ with st.form(f"{key}_form"):
         value=float(current.pause_seconds or settings.politeness.pause_seconds),
         key=f"{key}_pause",
     )
-    saved = st.form_submit_button(t("harvest_settings.save", lang), type="primary")
+    saved = st.form_submit_button(t("harvest_settings.save", lang), type="primary", key="hs_save")
 if saved:
     access.require("edit_harvest", lang)
     edited = harvest_settings.Platform(
@@ -116,9 +120,8 @@ if saved:
     except CoopdashError as exc:
         st.error(t("harvest_settings.refused", lang, error=str(exc)), icon=":material/error:")
     else:
-        st.success(t("harvest_settings.saved", lang, name=edited.name), icon=":material/check_circle:")
-        settings = updated
-        chosen = edited.name
+        st.session_state.hs_saved = edited.name
+        st.rerun()
 if chosen and st.button(t("harvest_settings.remove", lang), key="hs_remove", icon=":material/delete:"):
     access.require("edit_harvest", lang)
     harvest_settings.save(harvest_settings.without_platform(settings, chosen))
@@ -163,7 +166,7 @@ with st.form(f"hs_credentials_{platform.name}_{library}", clear_on_submit=True):
     )
     api_key = st.text_input(t("harvest_settings.field.api_key", lang), type="password", key="hs_api_key")
     library_platform = st.text_input(t("harvest_settings.field.platform", lang), key="hs_library_platform")
-    store = st.form_submit_button(t("harvest_settings.save_credentials", lang), type="primary")
+    store = st.form_submit_button(t("harvest_settings.save_credentials", lang), type="primary", key="hs_store")
 if store:
     access.require("edit_harvest", lang)
     given = secret_store.Credentials(

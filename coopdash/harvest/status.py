@@ -128,7 +128,7 @@ def fresh_until(statuses: pd.DataFrame, reports: dict[str, tuple[str, ...]]) -> 
     fresh = {}
     for (platform, library), part in done.groupby(["platform", "library_code"], sort=True):
         wanted = set(reports.get(platform, ())) or set(part.report_id)
-        by_month = part.groupby("month").report_id.agg(set)
+        by_month = part.groupby(pd.to_datetime(part.month).dt.date).report_id.agg(set)
         complete = sorted(m for m, got in by_month.items() if wanted <= got)
         if not complete:
             continue
