@@ -1,6 +1,6 @@
 """`python -m coopdash harvest` and the harvest part of `status`: glue between the command line and coopdash.harvest.
 
-    python -m coopdash harvest [--month 2025-11 | --from 2025-01 --to 2025-11] [--platform NAME]
+    python -m coopdash harvest [--month 2025-11 | --from 2025-01 --to 2025-11 | --due] [--platform NAME]
                                [--library CODE] [--json] [--check]
 
 Exit code: 0 when every month asked for came in (harvested, empty) or is
@@ -56,6 +56,9 @@ def add_parser(commands, add_db) -> None:
     command.add_argument(
         "--library", action="append", default=[], metavar="CODE", help="only this library (repeatable)"
     )
+    command.add_argument(
+        "--due", action="store_true", help="only the retries whose time has come (the daily timer)"
+    )
     command.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     command.add_argument(
         "--check", action="store_true", help="test the connection of --platform and --library instead"
@@ -105,7 +108,10 @@ def run_harvest(args, out: Console, err: Console) -> int:
     found = secret_store.load(Path(args.credentials) if args.credentials else None)
     if args.check:
         return _check(args, settings, found, database, out)
-    request = plan.Request(requested_months(args, date.today()), tuple(args.platform), tuple(args.library))
+    months = requested_months(args, date.today())
+    if args.due and months:
+        raise CoopdashError("--due retries what is due; it takes no months")
+    request = plan.Request(months, tuple(args.platform), tuple(args.library), due_only=args.due)
     for code in request.libraries:
         registry.get(code)
     _log_to(settings.responses_dir(database), quiet=args.json or err.is_terminal)

@@ -137,6 +137,8 @@ def test_the_timer_asks_for_the_last_month_and_the_retries_due_a_person_for_what
     }
     timer = plan.jobs(chosen, {}, stored, plan.Request(), NOW)
     assert [j.month for j in timer] == [date(2025, 9, 1), date(2025, 11, 1)]
+    retry = plan.jobs(chosen, {}, stored, plan.Request(due_only=True), NOW)
+    assert [j.month for j in retry] == [date(2025, 9, 1)]  # the daily retry asks for no new month
     named = plan.jobs(chosen, {}, stored, plan.Request(months=(date(2025, 7, 1), date(2025, 8, 1))), NOW)
     assert [j.month for j in named] == [date(2025, 8, 1)]  # July is in; August is asked for now
 
@@ -238,3 +240,17 @@ def test_a_platform_is_prefilled_from_its_registry_record():
 )
 def test_addresses_per_release(release, base, path, url):
     assert endpoint(settings.Platform("P", base, release), path) == url
+
+
+def test_the_timers_run_commands_that_exist():
+    from coopdash.cli import build_parser
+
+    deploy = FIXTURES.parent.parent / "deploy"
+    for name, flags in (("coopdash-harvest", []), ("coopdash-harvest-retry", ["--due"])):
+        service = (deploy / f"{name}.service").read_text()
+        command = next(line for line in service.splitlines() if line.startswith("ExecStart="))
+        arguments = command.split(" -m coopdash ", 1)[1].split()
+        assert arguments == ["harvest", *flags]
+        assert build_parser().parse_args(arguments).command == "harvest"
+        assert f"Unit={name}.service" in (deploy / f"{name}.timer").read_text()
+        assert "COOPDASH_HARVEST_CREDENTIALS=" in service and "UMask=0077" in service

@@ -44,6 +44,7 @@ class Request:
     months: tuple[date, ...] = ()  # empty: the timer's run (last complete month and the retries due)
     platforms: tuple[str, ...] = ()  # empty: every platform
     libraries: tuple[str, ...] = ()  # empty: every library of each platform
+    due_only: bool = False  # the daily retry: only the months whose retry time has come
 
     @property
     def explicit(self) -> bool:
@@ -86,7 +87,7 @@ def jobs(
     now: datetime,
 ) -> list[Job]:
     """The requests to make, in month order (oldest first) so a host fills its months in turn."""
-    wanted = list(request.months) or [last_complete_month(now.date())]
+    wanted = list(request.months) or ([] if request.due_only else [last_complete_month(now.date())])
     found: dict[tuple, Job] = {}
     for platform, library in chosen:
         for report_id in reports.get((platform.name, library), platform.reports):
