@@ -190,6 +190,13 @@ def summary_json(summary: Summary) -> dict:
             for job, state, code, params in summary.problems
         ],
         "skipped": [{"platform": p, "library": lib, "reason_code": code} for p, lib, code in summary.skipped],
+        "seconds": {
+            "requesting": round(summary.seconds_requesting, 3),  # summed over the hosts' threads
+            "pausing": round(summary.seconds_pausing, 3),
+            "reading": round(summary.seconds_reading, 3),
+            "storing": round(summary.seconds_storing, 3),
+        },
+        "peak_requests_per_host": summary.peak_per_host,
     }
 
 

@@ -208,6 +208,18 @@ def empty_report(report_id: str, release: str, month: str, exceptions: list[dict
     return report
 
 
+@cache
+def large_report(report_id: str, release: str, month: str, copies: int) -> bytes:
+    """The month's report with its items `copies` times over (titles numbered): a large platform's TR."""
+    report = month_report(report_id, release, month)
+    items = report["Report_Items"]
+    name = {"PR": "Platform", "DR": "Database", "TR": "Title", "IR": "Item"}[report_id]
+    report["Report_Items"] = [
+        {**item, name: f"{item.get(name, '')} copy {n}"} for n in range(copies) for item in items
+    ]
+    return json.dumps(report).encode()
+
+
 # ---------------------------------------------------------------- the scenarios
 
 
@@ -310,8 +322,9 @@ def scenario_reply(name: str, seen: int, report_id: str, release: str, month: st
 class CounterApi:
     """The server: start(), url(scenario), requests; stop() when done."""
 
-    def __init__(self, latency: float = 0.0):
+    def __init__(self, latency: float = 0.0, large_copies: int = 1000):
         self.latency = latency
+        self.large_copies = large_copies  # scenario "large": the month's items this many times (bench)
         self.requests: list[dict] = []
         self.seen: Counter = Counter()
         self.in_flight = 0
@@ -415,5 +428,7 @@ class CounterApi:
             with self.lock:
                 self.seen[(scenario, release, report_id, month)] += 1
                 seen = self.seen[(scenario, release, report_id, month)]
+            if scenario == "large":
+                return Reply(raw=large_report(report_id, release, month, self.large_copies))
             return scenario_reply(scenario, seen, report_id, release, month, params)
         return Reply(404, exception(3000, "Report Not Supported"))

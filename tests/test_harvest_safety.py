@@ -173,3 +173,26 @@ def test_two_harvests_never_run_together(tmp_path):
         assert first.wait(timeout=60) == 0
     finally:
         api.stop()
+
+
+def test_no_log_of_any_library_shows_a_request_s_credentials(api, tmp_path, caplog):
+    """httpx logs each request's address (which holds the credentials) unless told not to."""
+    import logging
+    from datetime import date
+
+    from coopdash.harvest.client import Client, endpoint, parameters
+    from coopdash.harvest.credentials import Credentials
+    from coopdash.harvest.settings import Platform, Politeness
+    from tests.counter_api import CUSTOMER_ID
+
+    platform = Platform("Plain", api.url("plain"), "5.1")
+    with caplog.at_level(logging.DEBUG):
+        client = Client(Politeness())
+        answer = client.get(
+            endpoint(platform, "reports/tr"),
+            parameters(platform, Credentials(CUSTOMER_ID, REQUESTOR_ID, API_KEY), "TR", date(2022, 3, 1)),
+            tmp_path / "tr.json.gz",
+        )
+        client.close()
+    assert answer.status == 200
+    assert not any(secret in caplog.text for secret in SECRETS)
