@@ -102,9 +102,20 @@ def requested_months(args, today: date) -> tuple[date, ...]:
 
 
 def run_harvest(args, out: Console, err: Console) -> int:
+    try:
+        return _harvest(args, out, err)
+    except CoopdashError as exc:  # the app's page follows the progress file: it must hear of it too
+        if args.progress_file:
+            _write_progress(args.progress_file, {"finished": True, "error": str(exc)})
+        raise
+
+
+def _harvest(args, out: Console, err: Console) -> int:
     database = db.database_path(args.db)
     registry = Registry.load(Path(args.registry) if args.registry else None)
-    settings = harvest_settings.load(Path(args.settings) if args.settings else None)
+    settings_file = harvest_settings.settings_path(args.settings)
+    settings = harvest_settings.load(settings_file)
+    harvest_settings.check(settings, str(settings_file), set(registry.libraries))
     found = secret_store.load(Path(args.credentials) if args.credentials else None)
     if args.check:
         return _check(args, settings, found, database, out)
@@ -136,12 +147,7 @@ def run_harvest(args, out: Console, err: Console) -> int:
                     {"done": done, "total": total, "current": current, "started": started, "finished": False},
                 )
 
-        try:
-            summary = harvest(database, settings, found, registry, request, progress=progress)
-        except CoopdashError as exc:
-            if progress_file:
-                _write_progress(progress_file, {"finished": True, "error": str(exc), "started": started})
-            raise
+        summary = harvest(database, settings, found, registry, request, progress=progress)
     code = 1 if summary.states.get("failed") or any(s[2] == "no_credentials" for s in summary.skipped) else 0
     if progress_file:
         _write_progress(

@@ -6,6 +6,9 @@
 - client.py       one request, one month, streamed to a gzip file (httpx)
 - vendor.py       what a response means, however the vendor wrapped it
 - plan.py         which months are due, and when to try again
-- run.py          hosts side by side, one request at a time to each; imports through coopdash.load
+- hosts.py        a thread per host, one request at a time to each, with the waits it asks for
+- run.py          a run: what is due, the hosts side by side, storing through coopdash.load and the writer
 - status.py       the harvest status table and the connection check
+- display.py      the status as the pages show it
+- background.py   'harvest now' from the app: the command in its own process, and its progress
 """
