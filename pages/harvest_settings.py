@@ -166,7 +166,9 @@ with st.form(f"hs_credentials_{platform.name}_{library}", clear_on_submit=True):
     )
     api_key = st.text_input(t("harvest_settings.field.api_key", lang), type="password", key="hs_api_key")
     library_platform = st.text_input(t("harvest_settings.field.platform", lang), key="hs_library_platform")
-    store = st.form_submit_button(t("harvest_settings.save_credentials", lang), type="primary", key="hs_store")
+    store = st.form_submit_button(
+        t("harvest_settings.save_credentials", lang), type="primary", key="hs_store"
+    )
 if store:
     access.require("edit_harvest", lang)
     given = secret_store.Credentials(
