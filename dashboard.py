@@ -34,6 +34,14 @@ PROTECTED = (
     ("pages/imports.py", "nav.imports", "imports.title", ":material/upload_file:", "import"),
     ("pages/data.py", "nav.data", "data.title", ":material/database:", "manage_data"),
     ("pages/registry.py", "nav.registry", "registry.title", ":material/badge:", "edit_registry"),
+    ("pages/harvest.py", "nav.harvest", "harvest.title", ":material/cloud_download:", "harvest"),
+    (
+        "pages/harvest_settings.py",
+        "nav.harvest_settings",
+        "harvest_settings.title",
+        ":material/settings_ethernet:",
+        "edit_harvest",
+    ),
 )
 
 

@@ -44,6 +44,8 @@ ACTIONS = {
     "manage_data": "importer",
     "edit_registry": "admin",
     "manage_users": "admin",
+    "harvest": "importer",  # start a harvest from the app
+    "edit_harvest": "admin",  # platforms, credentials, connection tests
 }
 
 MIN_PASSWORD_LENGTH = 10

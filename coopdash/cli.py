@@ -1,8 +1,9 @@
 """The command line: import files, show what is loaded, regenerate the sample data.
 
     python -m coopdash import PATH... [--db FILE] [--library CODE] [--json]
-    python -m coopdash status [--db FILE]
+    python -m coopdash status [--db FILE] [--lang en|zh]
     python -m coopdash restore FILE [--db FILE]
+    python -m coopdash harvest [--month YYYY-MM | --from YYYY-MM --to YYYY-MM] [--platform NAME] [--library CODE] [--json]
     python -m coopdash sample [--out DIR]
     python -m coopdash user add NAME --role ROLE [--users FILE] [--password-stdin]
     python -m coopdash user remove NAME [--users FILE]
@@ -24,13 +25,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from coopdash import auth, db, sql, states, writer
+from coopdash import auth, cli_harvest, db, sql, states, writer
 from coopdash.errors import AccessError, CoopdashError
 from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import Registry
 from coopdash.writer import writing
 
 OK_STATUSES = {"imported", "unchanged", "replaced"}
+HARVEST_SCHEMA = 12  # queries/schema/012_harvest.sql
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="what is loaded: months covered per report, library and year")
     add_db(status)
+    cli_harvest.lang_arg(status)
+    status.add_argument("--settings", metavar="TOML", help="harvest settings (default: data/harvest.toml)")
+
+    cli_harvest.add_parser(commands, add_db)
 
     restore = commands.add_parser(
         "restore", help="put a copy of the database back (a backup); the data it replaces is kept as a backup"
@@ -119,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_status(args, out)
         if args.command == "restore":
             return run_restore(args, out)
+        if args.command == "harvest":
+            return cli_harvest.run_harvest(args, out, err)
         if args.command == "sample":
             from coopdash.sample.generate import generate
 
@@ -275,26 +283,31 @@ def run_status(args, out: Console) -> int:
     with states.reading(path) as (con, _):
         totals = sql.df(con, "import_totals").iloc[0]
         coverage = sql.df(con, "coverage_by_library_year")
-    out.print(
-        f"{path}: {totals.files} file(s) imported"
-        + (f" ({totals.synthetic_files} of them SYNTHETIC sample data)" if totals.synthetic_files else "")
-        + f", {totals.usage_rows:,} usage rows"
-        + (f", {totals.first_month:%Y-%m} to {totals.last_month:%Y-%m}" if totals.usage_rows else "")
-    )
-    members = list(Registry.load(Path(args.registry) if args.registry else None).libraries)
-    for report_id, part in coverage.groupby("report_id", sort=True):
-        years = sorted(part.year.unique())
-        out.print(f"\n[bold]{report_id}[/bold]: months covered per year")
-        table = Table()
-        table.add_column("library")
-        for year in years:
-            table.add_column(str(year), justify="right")
-        cells = {(row.library_code, row.year): row.months for row in part.itertuples()}
-        # Every member, so a library with no report at all shows as a gap, not as nothing.
-        others = sorted(set(part.library_code) - set(members))
-        for code in members + others:
-            table.add_row(code, *(_coverage_cell(cells.get((code, year), 0)) for year in years))
-        out.print(table)
+        out.print(
+            f"{path}: {totals.files} file(s) imported"
+            + (f" ({totals.synthetic_files} of them SYNTHETIC sample data)" if totals.synthetic_files else "")
+            + f", {totals.usage_rows:,} usage rows"
+            + (f", {totals.first_month:%Y-%m} to {totals.last_month:%Y-%m}" if totals.usage_rows else "")
+        )
+        members = list(Registry.load(Path(args.registry) if args.registry else None).libraries)
+        for report_id, part in coverage.groupby("report_id", sort=True):
+            years = sorted(part.year.unique())
+            out.print(f"\n[bold]{report_id}[/bold]: months covered per year")
+            table = Table()
+            table.add_column("library")
+            for year in years:
+                table.add_column(str(year), justify="right")
+            cells = {(row.library_code, row.year): row.months for row in part.itertuples()}
+            # Every member, so a library with no report at all shows as a gap, not as nothing.
+            others = sorted(set(part.library_code) - set(members))
+            for code in members + others:
+                table.add_row(code, *(_coverage_cell(cells.get((code, year), 0)) for year in years))
+            out.print(table)
+        if sql.scalar(con, "maintenance/schema_level") >= HARVEST_SCHEMA:  # else written before harvesting
+            from coopdash.harvest import settings as harvest_settings
+
+            settings = harvest_settings.load(Path(args.settings) if args.settings else None)
+            cli_harvest.print_status(con, settings, out, args.lang)
     return 0
 
 

@@ -20,6 +20,8 @@ TABLES = (
     "cataloguing_activity",
     "import_problems",
     "rollbacks",
+    "harvest_status",
+    "harvest_access",
 )
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from coopdash import charts, coverage
 from coopdash.filters import MOST_SHOWN
+from coopdash.harvest import display
 from coopdash.i18n import month, t
 from coopdash.webapp import chart, cut_note, query, registry, through_entry
 
@@ -61,6 +62,24 @@ st.dataframe(coverage.history_for_display(history, labels, lang), hide_index=Tru
 st.caption(t("coverage.history_note", lang))
 if len(history) == coverage.HISTORY_SHOWN:
     st.caption(t("coverage.history_latest", lang, shown=f"{coverage.HISTORY_SHOWN:,}"))
+
+st.subheader(t("harvest.status_title", lang))
+harvested = query(display.overview, lang, f.libraries)
+if harvested.empty:
+    st.caption(t("harvest.none_yet", lang))
+else:
+    st.dataframe(harvested, hide_index=True, width="stretch")
+    every = query(display.statuses)
+    for platform_name, part in every.groupby("platform", sort=True):
+        with st.expander(t("harvest.months_of", lang, platform=platform_name)):
+            reports = sorted(part.report_id.unique())
+            for tab, report_id in zip(st.tabs(reports), reports, strict=True):
+                tab.dataframe(query(display.month_grid, platform_name, report_id, lang), hide_index=True)
+            st.caption(display.legend(lang))
+    waiting = query(display.problems, lang, f.libraries)
+    if not waiting.empty:
+        st.caption(t("harvest.problems", lang))
+        st.dataframe(waiting, hide_index=True, width="stretch")
 
 st.subheader(t("coverage.warnings", lang))
 warnings = coverage.warnings_for_display(history, lang)
