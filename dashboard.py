@@ -1,7 +1,7 @@
 """The dashboard: `streamlit run dashboard.py`.
 
 Streamlit reads this file in two ways. `streamlit run` first imports it to find `app`: the
-server to start, Streamlit's own with coopdash's guards in front of it (coopdash/server_guards.py:
+server to start, Streamlit's own with coopdash's guards in front of it (coopdash/webapp/server_guards.py:
 who may upload, and client messages that never reach the app). Then every session's run executes
 it as the entry script (`__main__`): page setup, the frame every page shares (language, filters,
 notices), the navigation.
@@ -15,9 +15,9 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from coopdash import access, auth, server_guards
 from coopdash.i18n import t
 from coopdash.registry import ROOT
+from coopdash.webapp import access, auth, server_guards
 
 PAGES = (
     ("pages/overview.py", "nav.overview", ":material/dashboard:"),
@@ -47,7 +47,12 @@ PROTECTED = (
 
 def entry() -> None:
     # Imported by the run, not when `streamlit run` looks for `app`: its caches need the running server.
-    from coopdash.webapp import entry_running, page_frame, resume_wanted_page, started_as_pages_folder_app
+    from coopdash.webapp.frame import (
+        entry_running,
+        page_frame,
+        resume_wanted_page,
+        started_as_pages_folder_app,
+    )
 
     st.set_page_config(page_title="Library cooperation · 图书馆合作", page_icon="🌐", layout="wide")
     if started_as_pages_folder_app():

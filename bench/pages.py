@@ -208,7 +208,7 @@ def instrument(clock: Clock) -> list[str]:
     from streamlit.delta_generator import DeltaGenerator
 
     import coopdash
-    from coopdash import webapp
+    from coopdash.webapp import frame as webapp
 
     wrapped = []
     if callable(getattr(webapp, "query", None)):

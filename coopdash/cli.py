@@ -25,10 +25,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from coopdash import auth, cli_harvest, db, sql, states, writer
+from coopdash import cli_harvest, db, sql, states, writer
 from coopdash.errors import AccessError, CoopdashError
 from coopdash.load import ImportContext, ImportResult, expand_paths, import_files
 from coopdash.registry import Registry
+from coopdash.webapp import auth
 from coopdash.writer import writing
 
 OK_STATUSES = {"imported", "unchanged", "replaced"}

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from coopdash import charts, contributions, peers, profile, scale, services, uptake
+from coopdash import contributions, peers, profile, scale, services, uptake
 from coopdash.i18n import long_date, number, t
-from coopdash.webapp import chart, consortium, members, query, registry, through_entry
+from coopdash.webapp import charts
+from coopdash.webapp.frame import chart, consortium, members, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang

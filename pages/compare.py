@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from coopdash import charts, contributions, peers, profile, services, uptake
+from coopdash import contributions, peers, profile, services, uptake
 from coopdash.i18n import t
-from coopdash.webapp import chart, consortium, members, query, registry, through_entry
+from coopdash.webapp import charts
+from coopdash.webapp.frame import chart, consortium, members, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang

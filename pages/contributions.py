@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from coopdash import charts, contributions, scale
-from coopdash.filters import OTHERS, largest, leading_codes, with_rest
+from coopdash import contributions, scale
 from coopdash.i18n import number, t
-from coopdash.webapp import (
+from coopdash.webapp import charts
+from coopdash.webapp.filters import OTHERS, largest, leading_codes, with_rest
+from coopdash.webapp.frame import (
     chart,
     consortium,
     cut_note,

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from coopdash import charts, coverage
-from coopdash.filters import MOST_SHOWN
+from coopdash import coverage
 from coopdash.harvest import display
 from coopdash.i18n import month, t
-from coopdash.webapp import chart, cut_note, query, registry, through_entry
+from coopdash.webapp import charts
+from coopdash.webapp.filters import MOST_SHOWN
+from coopdash.webapp.frame import chart, cut_note, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from coopdash import access, coverage, export, rollback
+from coopdash import coverage, export, rollback
 from coopdash.errors import CoopdashError
 from coopdash.i18n import t
-from coopdash.webapp import prepare_database, query, registry, through_entry
+from coopdash.webapp import access
+from coopdash.webapp.frame import prepare_database, query, registry, through_entry
 from coopdash.writer import writing
 
 f = through_entry()

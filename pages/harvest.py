@@ -4,11 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from coopdash import access
 from coopdash.harvest import background, display, plan
 from coopdash.harvest import settings as harvest_settings
 from coopdash.i18n import month, t
-from coopdash.webapp import prepare_database, query, registry, through_entry
+from coopdash.webapp import access
+from coopdash.webapp.frame import prepare_database, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang

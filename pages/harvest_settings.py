@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from coopdash import access
 from coopdash.errors import CoopdashError
 from coopdash.harvest import credentials as secret_store
 from coopdash.harvest import registry_record, status
 from coopdash.harvest import settings as harvest_settings
 from coopdash.i18n import t
-from coopdash.webapp import prepare_database, registry, through_entry
+from coopdash.webapp import access
+from coopdash.webapp.frame import prepare_database, registry, through_entry
 
 f = through_entry()
 lang = f.lang

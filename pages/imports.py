@@ -4,10 +4,10 @@ import hashlib
 
 import streamlit as st
 
-from coopdash import access, server_guards, uploads
 from coopdash.i18n import t
 from coopdash.load import IMPORTABLE_SUFFIXES, ImportContext
-from coopdash.webapp import prepare_database, registry, through_entry
+from coopdash.webapp import access, server_guards, uploads
+from coopdash.webapp.frame import prepare_database, registry, through_entry
 
 f = through_entry()
 lang = f.lang

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from coopdash import charts, citymap, comparison, contributions, overview, scale, services, story, uptake
-from coopdash.filters import largest
+from coopdash import comparison, contributions, overview, scale, services, story, uptake
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, city_shapes, consortium, how, members, query, registry, through_entry
+from coopdash.webapp import charts, citymap
+from coopdash.webapp.filters import largest
+from coopdash.webapp.frame import chart, city_shapes, consortium, how, members, query, registry, through_entry
 
 f = through_entry()
 lang = f.lang

@@ -3,11 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from coopdash import access, db
+from coopdash import db
 from coopdash.errors import CoopdashError
 from coopdash.i18n import t
 from coopdash.registry import COLUMNS, Registry, read_rows, registry_path, save_rows
-from coopdash.webapp import members, prepare_database, registry, through_entry
+from coopdash.webapp import access
+from coopdash.webapp.frame import members, prepare_database, registry, through_entry
 from coopdash.writer import writing
 
 f = through_entry()

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from coopdash import charts, scale, services
-from coopdash.filters import largest
+from coopdash import scale, services
 from coopdash.i18n import number, t
-from coopdash.webapp import chart, cut_note, how, members, query, registry, rows_table, through_entry
+from coopdash.webapp import charts
+from coopdash.webapp.filters import largest
+from coopdash.webapp.frame import chart, cut_note, how, members, query, registry, rows_table, through_entry
 
 f = through_entry()
 lang = f.lang

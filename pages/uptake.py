@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from coopdash import charts, comparison, peers, scale, story, uptake
-from coopdash.filters import largest, leading_codes
+from coopdash import comparison, peers, scale, story, uptake
 from coopdash.i18n import number, t
-from coopdash.webapp import (
+from coopdash.webapp import charts
+from coopdash.webapp.filters import largest, leading_codes
+from coopdash.webapp.frame import (
     chart,
     consortium,
     cut_note,

@@ -11,8 +11,9 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from coopdash import db, signin_limits
+from coopdash import db
 from coopdash.registry import Registry
+from coopdash.webapp import signin_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

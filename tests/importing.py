@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from coopdash import uploads
 from coopdash.load import ImportContext
 from coopdash.registry import Registry
+from coopdash.webapp import uploads
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from coopdash import db, rollback, sql, uploads
+from coopdash import db, rollback, sql
 from coopdash.load import ImportContext, expand_paths, import_file
+from coopdash.webapp import uploads
 from coopdash.writer import writing
 from tests.conftest import ROOT, ROWS_TR, app, page, tabular
 

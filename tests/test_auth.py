@@ -11,9 +11,10 @@ import pytest
 from argon2 import PasswordHasher, extract_parameters
 from streamlit.testing.v1 import AppTest
 
-from coopdash import auth, cli
+from coopdash import cli
 from coopdash.errors import AccessError
 from coopdash.i18n import t
+from coopdash.webapp import auth
 
 PASSWORD = "correct horse battery"
 AUTH_SECTION = {
@@ -328,7 +329,7 @@ def test_cli_asks_twice_and_refuses_two_different_passwords(tmp_path, monkeypatc
 
 PROTECTED_PAGE = """
 import streamlit as st
-from coopdash import access
+from coopdash.webapp import access
 
 access.login_panel("en")
 st.caption(f"user: {access.current_user()}")
@@ -472,7 +473,7 @@ def test_oidc_roles_in_the_app(user, allowed):
 def test_no_secrets_file_at_all_means_no_access_control(monkeypatch):
     import streamlit as st
 
-    from coopdash import access
+    from coopdash.webapp import access
 
     class NoSecretsFile:
         def to_dict(self):

@@ -13,9 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from coopdash import states, uploads
+from coopdash import states
 from coopdash.load import ImportContext
 from coopdash.registry import DEFAULT_REGISTRY
+from coopdash.webapp import uploads
 from tests.conftest import ROOT, app, tabular, title_report
 
 

@@ -12,10 +12,11 @@ import duckdb
 import openpyxl
 import pytest
 
-from coopdash import db, load, uploads
+from coopdash import db, load
 from coopdash.importers import workbook
 from coopdash.load import ImportContext
 from coopdash.registry import DEFAULT_REGISTRY, Registry, read_rows, save_rows
+from coopdash.webapp import uploads
 from tests.conftest import APP_TIMEOUT, CORPUS, ROOT, entry_app, tabular
 from tests.importing import through_cli
 
@@ -270,7 +271,7 @@ SECONDS, MEGABYTES = (
 MEASURED = """
 import json, resource, sys, time
 from pathlib import Path
-from coopdash import uploads
+from coopdash.webapp import uploads
 from coopdash.load import ImportContext
 from coopdash.registry import Registry
 path, database = Path(sys.argv[1]), Path(sys.argv[2])

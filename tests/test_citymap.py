@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 import pytest
 from plotly.colors import unlabel_rgb
 
-from coopdash.citymap import city_map, load_shapes
 from coopdash.consortium import load_consortium
 from coopdash.errors import RegistryError
+from coopdash.webapp.citymap import city_map, load_shapes
 
 CONSORTIUM = load_consortium()
 SHAPES = load_shapes(CONSORTIUM.map_file)

@@ -3,10 +3,11 @@
 import pandas as pd
 import pytest
 
-from coopdash import coverage, uploads
+from coopdash import coverage
 from coopdash.coverage import gaps
-from coopdash.filters import OTHERS, largest, leading_codes, with_rest
 from coopdash.load import ImportContext
+from coopdash.webapp import uploads
+from coopdash.webapp.filters import OTHERS, largest, leading_codes, with_rest
 from tests.conftest import ROWS_TR, app, tabular
 
 
@@ -65,7 +66,7 @@ def test_a_crowded_chart_draws_the_largest_and_adds_up_the_rest():
 
 
 def test_a_source_none_of_the_shown_libraries_has_draws_an_empty_matrix():
-    from coopdash.charts import coverage_matrix
+    from coopdash.webapp.charts import coverage_matrix
 
     empty = covered({})
     figure = coverage_matrix(empty, label={"a": "A", "b": "B"}, value_label="Reports")

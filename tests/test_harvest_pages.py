@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from coopdash import auth
 from coopdash.harvest import credentials as secret_store
 from coopdash.harvest import settings as harvest_settings
+from coopdash.webapp import auth
 from tests.conftest import ROOT, app, page
 from tests.counter_api import API_KEY, CUSTOMER_ID, REQUESTOR_ID, CounterApi
 from tests.harvesting import POLITENESS

@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from coopdash import auth
 from coopdash.errors import RegistryError
 from coopdash.registry import DEFAULT_REGISTRY, Registry, read_rows, save_rows
+from coopdash.webapp import auth
 from tests.conftest import app, page
 
 

@@ -5,7 +5,7 @@ import shutil
 import duckdb
 import pytest
 
-from coopdash import auth
+from coopdash.webapp import auth
 from tests.conftest import app, page
 
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from coopdash import db, rollback, uploads, writer
+from coopdash import db, rollback, writer
 from coopdash.errors import CoopdashError
 from coopdash.load import ImportContext, import_file
+from coopdash.webapp import uploads
 from tests.conftest import CORPUS, ROWS_TR, tabular
 
 

@@ -31,8 +31,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFileManager
 from streamlit.web.server.app_discovery import discover_asgi_app
 from streamlit.web.server.starlette import starlette_websocket
 
-from coopdash import auth, server_guards, signin_limits
 from coopdash.i18n import t
+from coopdash.webapp import auth, server_guards, signin_limits
 from tests.conftest import ROOT, tabular
 from tests.e2e.conftest import running_server
 from tests.streamlit_client import Session, gather, memory_mb
@@ -111,7 +111,7 @@ class PeakMemory:
 
 
 def test_the_streamlit_parts_the_guards_rely_on_are_there(monkeypatch):
-    """What coopdash/server_guards.py and access.client_address() take from Streamlit (and the
+    """What coopdash/webapp/server_guards.py and access.client_address() take from Streamlit (and the
     uvicorn it runs on). Should an upgrade change one, this says which, before the tests below
     fail for want of it."""
     assert discover_asgi_app(ROOT / "dashboard.py").import_string == "dashboard:app"
@@ -234,7 +234,7 @@ def cached_queries(server: str) -> int:
     lines = [
         line
         for line in text.splitlines()
-        if line.startswith("cache_memory_bytes{") and 'cache="coopdash.webapp._cached"' in line
+        if line.startswith("cache_memory_bytes{") and 'cache="coopdash.webapp.frame._cached"' in line
     ]
     return sum(int(float(line.rsplit(" ", 1)[1])) for line in lines)
 

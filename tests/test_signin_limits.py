@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from coopdash import signin_limits
-from coopdash.signin_limits import (
+from coopdash.webapp import signin_limits
+from coopdash.webapp.signin_limits import (
     ADDRESS_FREE_FAILURES,
     FIRST_WAIT,
     FORGET_AFTER,

@@ -7,9 +7,10 @@ import threading
 import duckdb
 import pytest
 
-from coopdash import bootstrap, db, export, rollback, states, uploads
+from coopdash import bootstrap, db, export, rollback, states
 from coopdash.errors import DatabaseUnreadable
 from coopdash.load import ImportContext
+from coopdash.webapp import uploads
 from coopdash.writer import writing
 from tests.conftest import ROOT, ROWS_TR, tabular
 

@@ -4,8 +4,8 @@ import hashlib
 
 import pytest
 
-from coopdash import uploads
 from coopdash.load import ImportContext
+from coopdash.webapp import uploads
 from tests.conftest import tabular
 
 

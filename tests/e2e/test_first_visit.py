@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 
-from coopdash import auth
 from coopdash.i18n import t
+from coopdash.webapp import auth
 from tests.e2e.conftest import local_tab, require_chromium, running_server, settled
 
 require_chromium()

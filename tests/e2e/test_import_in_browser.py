@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from coopdash import auth
+from coopdash.webapp import auth
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import IDLE, local_tab, require_chromium, running_server, settled
 

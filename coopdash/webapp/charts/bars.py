@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from coopdash.charts.base import (
+from coopdash.i18n import number, t
+from coopdash.webapp.charts.base import (
     INK,
     NEUTRAL,
     in_rank_order,
@@ -20,7 +21,6 @@ from coopdash.charts.base import (
     separate_levels,
     with_room,
 )
-from coopdash.i18n import number, t
 
 
 def uptake_bars(

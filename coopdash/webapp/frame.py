@@ -21,12 +21,13 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from coopdash import access, bootstrap, citymap, coverage, db, states, uptake
+from coopdash import bootstrap, coverage, db, states, uptake
 from coopdash.consortium import Consortium, load_consortium
 from coopdash.errors import DatabaseNotWritable, DatabaseUnreadable
-from coopdash.filters import Filters
 from coopdash.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, t
 from coopdash.registry import ROOT, Registry
+from coopdash.webapp import access, citymap
+from coopdash.webapp.filters import Filters
 from coopdash.writer import WriterBusy
 
 

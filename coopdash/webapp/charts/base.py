@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from coopdash.consortium import Milestone
-from coopdash.filters import OTHERS
 from coopdash.i18n import number, t
 from coopdash.peers import level_words, main_level
+from coopdash.webapp.filters import OTHERS
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Twelve distinguishable colours (Tableau 10 plus two), assigned in registry order.

@@ -1,6 +1,6 @@
 """Access control in the app: who the session's user is, the sign-in panel, the check a protected page makes.
 
-The rules are in `coopdash.auth` (pure); this is the Streamlit side:
+The rules are in `coopdash.webapp.auth` (pure); this is the Streamlit side:
 
 - the entry calls `login_panel(lang)` in its frame, before it builds the navigation,
   and registers, for the pages the session's role (`current_role()`) may not use,
@@ -9,7 +9,7 @@ The rules are in `coopdash.auth` (pure); this is the Streamlit side:
   (an import, a rollback, an edit) is a new run, so the check comes before the
   action: a page reached by URL, or a request crafted to press a button that was
   never drawn, gets an error and nothing else;
-- failed sign-ins wait as `coopdash.signin_limits` says, per user name and per
+- failed sign-ins wait as `coopdash.webapp.signin_limits` says, per user name and per
   client address (`client_address()`), across sessions.
 
 The role lives in the server-side session state under a key no widget uses, so a
@@ -24,9 +24,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from coopdash import auth, signin_limits
 from coopdash.errors import AccessError, SignInBusy
 from coopdash.i18n import DEFAULT_LANGUAGE, t
+from coopdash.webapp import auth, signin_limits
 
 _USER = "access_signed_in_user"  # local mode: the name that signed in (never a widget key)
 
@@ -171,7 +171,7 @@ def _local_panel(config: auth.Settings, lang: str) -> None:
 
 def _attempt(config: auth.Settings, name: str, password: str, lang: str) -> None:
     """One sign-in: the same message for an unknown name and a wrong password; after a few failures
-    of the name or from the address, in any session, a wait (coopdash.signin_limits)."""
+    of the name or from the address, in any session, a wait (coopdash.webapp.signin_limits)."""
     sidebar = st.sidebar
     address = client_address()
     wait = signin_limits.LIMITS.begin(name, address)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from coopdash.charts.base import NEUTRAL, layout
+from coopdash.webapp.charts.base import NEUTRAL, layout
 
 
 def coverage_matrix(df: pd.DataFrame, *, label: dict[str, str], value_label: str) -> go.Figure:

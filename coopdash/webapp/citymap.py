@@ -18,8 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential, unlabel_rgb
 
-from coopdash.charts import INK, layout, nice_step
 from coopdash.errors import RegistryError
+from coopdash.webapp.charts import INK, layout, nice_step
 
 # Light to dark, and still distinct from the grey of "no data" at its light end.
 COLORSCALE = sequential.Teal

@@ -5,7 +5,7 @@ library across every chart, fonts that draw Chinese, and nothing fetched from
 the network. One module per family of chart; pages use them all as `charts.x`.
 """
 
-from coopdash.charts.bars import (
+from coopdash.webapp.charts.bars import (
     activity_bars,
     class_bars,
     contribution_bars,
@@ -17,9 +17,9 @@ from coopdash.charts.bars import (
     two_way,
     uptake_bars,
 )
-from coopdash.charts.base import INK, NEUTRAL, PALETTE, layout, library_colours, nice_step, number_axis
-from coopdash.charts.grid import coverage_matrix
-from coopdash.charts.lines import (
+from coopdash.webapp.charts.base import INK, NEUTRAL, PALETTE, layout, library_colours, nice_step, number_axis
+from coopdash.webapp.charts.grid import coverage_matrix
+from coopdash.webapp.charts.lines import (
     compare_lines,
     cumulative_lines,
     province_trend,

@@ -1,6 +1,6 @@
 """Who may do what: the roles, the local users file, the OIDC role lists, the mode from secrets.toml.
 
-Pure Python, no Streamlit: `coopdash.access` is the Streamlit glue around it and
+Pure Python, no Streamlit: `coopdash.webapp.access` is the Streamlit glue around it and
 the CLI's `user` command writes the users file through it.
 
 Three roles, each able to do what the one before it can and more:

@@ -9,8 +9,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from coopdash.charts.base import MILESTONE, NEUTRAL, PALETTE, faded, layout, mark_milestones, number_axis
 from coopdash.consortium import Milestone
+from coopdash.webapp.charts.base import (
+    MILESTONE,
+    NEUTRAL,
+    PALETTE,
+    faded,
+    layout,
+    mark_milestones,
+    number_axis,
+)
 
 
 def cumulative_lines(
